@@ -1,0 +1,45 @@
+/** Reads the `scorelens.*` settings (validated with the shared zod schema) and derives server options. */
+import * as path from "node:path";
+import * as vscode from "vscode";
+import { Settings, SETTINGS_SECTION, type ServerInitOptions } from "../protocol/settings";
+import { formatZodError } from "../protocol/descriptors";
+import { log } from "./log";
+
+export function readSettings(): Settings {
+  const cfg = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(Settings.shape)) {
+    const v = cfg.get(key);
+    if (v !== undefined) raw[key] = v;
+  }
+  const parsed = Settings.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  log.warn(`invalid scorelens settings, using defaults where needed: ${formatZodError(parsed.error)}`);
+  return Settings.parse({});
+}
+
+export function defaultDbPath(context: vscode.ExtensionContext): string {
+  const base = context.storageUri ?? context.globalStorageUri;
+  return path.join(base.fsPath, "traces.db");
+}
+
+export function resolveDbPath(settings: Settings, context: vscode.ExtensionContext): string {
+  const configured = settings.databasePath.trim();
+  if (!configured) return defaultDbPath(context);
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? "";
+  const substituted = configured.replace(/\$\{workspaceFolder\}/g, folder);
+  return path.isAbsolute(substituted) ? substituted : path.join(folder || context.globalStorageUri.fsPath, substituted);
+}
+
+export function serverInitOptions(context: vscode.ExtensionContext): ServerInitOptions {
+  const s = readSettings();
+  return {
+    dbPath: resolveDbPath(s, context),
+    otlpPort: s["otlp.port"],
+    maxBodyBytes: s["otlp.maxBodyBytes"],
+    allowedOrigins: s["otlp.allowedOrigins"],
+    retentionMaxAgeDays: s["retention.maxAgeDays"],
+    retentionMaxDatabaseMB: s["retention.maxDatabaseMB"],
+    workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+  };
+}

@@ -1,0 +1,38 @@
+/** Extension entry point: wiring only. */
+import * as vscode from "vscode";
+import { registerCommands } from "./commands";
+import { initLog, log } from "./log";
+import { ServerClient } from "./serverClient";
+import { StatusBar } from "./statusBar";
+import { REQUIRES_SERVER_RESTART, SETTINGS_SECTION } from "../protocol/settings";
+
+let client: ServerClient | null = null;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  context.subscriptions.push(initLog());
+  const statusBar = new StatusBar();
+  client = new ServerClient(context);
+  const c = client;
+  context.subscriptions.push(statusBar, c.onDidChange((s) => statusBar.update(s)), ...registerCommands({ context, client: c }));
+  statusBar.update(c.state);
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (REQUIRES_SERVER_RESTART.some((k) => e.affectsConfiguration(`${SETTINGS_SECTION}.${k}`))) {
+        log.info("a setting that needs a server restart changed; restarting");
+        void c.restart();
+      }
+    }),
+  );
+  try {
+    await c.start();
+    log.info("ScoreLens server started");
+  } catch (e) {
+    log.error("Cannot start the ScoreLens server:", e);
+    void vscode.window.showErrorMessage(`ScoreLens could not start its server: ${e instanceof Error ? e.message : String(e)}. See the ScoreLens output.`);
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.dispose();
+  client = null;
+}

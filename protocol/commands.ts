@@ -1,0 +1,3 @@
+/** Command ids contributed in package.json. The extension's command table is typed by this list. */
+export const COMMAND_IDS = ["scorelens.showServerStatus", "scorelens.showLog", "scorelens.restartServer"] as const;
+export type CommandId = (typeof COMMAND_IDS)[number];

@@ -1,0 +1,113 @@
+/** `scorelens` command-line entry point: runs the same server core headless, and reads the store. */
+import path from "node:path";
+import { TraceServer } from "./core/traceServer";
+import { VERSION } from "./core/version";
+import { HELP, parseCli, UsageError, type CliCommand } from "./cliArgs";
+import { openDatabase } from "./store/db";
+import { TraceQueries } from "./store/traceQueries";
+import { log } from "./log";
+
+function out(text: string): void {
+  process.stdout.write(text.endsWith("\n") ? text : text + "\n");
+}
+
+function fmtMs(ms: number): string {
+  return ms < 1000 ? `${ms.toFixed(0)}ms` : `${(ms / 1000).toFixed(2)}s`;
+}
+
+async function serve(c: Extract<CliCommand, { cmd: "serve" }>): Promise<void> {
+  const dbPath = path.resolve(c.db);
+  const server = await TraceServer.start({
+    dbPath,
+    otlpPort: c.port,
+    maxBodyBytes: c.maxBodyBytes,
+    allowedOrigins: c.allowedOrigins,
+    retention: { maxAgeDays: c.retentionDays, maxDatabaseMB: c.retentionMB },
+  });
+  const st = server.getStatus();
+  if (st.health === "attached") {
+    await server.close();
+    throw new Error(`${dbPath} is already served by another ScoreLens server (pid ${st.ownerPid ?? "?"}) on port ${st.otlpPort ?? "?"}`);
+  }
+  // One machine-readable line on stdout, so scripts and tests can find the port.
+  out(JSON.stringify({ event: "listening", port: st.otlpPort, endpoint: st.otlpEndpoint, db: dbPath, pid: process.pid }));
+  if (st.portNote) log.warn(st.portNote);
+  let stopping = false;
+  const stop = (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${sig}: flushing and closing the store`);
+    void server.close().then(() => process.exit(0));
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+function withQueries<T>(db: string, fn: (q: TraceQueries) => T): T {
+  const d = openDatabase(path.resolve(db));
+  try {
+    return fn(new TraceQueries(d));
+  } finally {
+    d.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  let c: CliCommand;
+  try {
+    c = parseCli(argv, process.env);
+  } catch (e) {
+    if (UsageError.is(e)) {
+      process.stderr.write(`scorelens: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  switch (c.cmd) {
+    case "help":
+      out(HELP);
+      return 0;
+    case "version":
+      out(VERSION);
+      return 0;
+    case "serve":
+      await serve(c);
+      return -1; // keep running
+    case "traces": {
+      const rows = withQueries(c.db, (q) => q.listNewest(c.last));
+      if (c.json) out(JSON.stringify(rows, null, 2));
+      else
+        for (const t of rows)
+          out(
+            `${t.requestId}  ${new Date(t.startTimeMs).toISOString()}  ${t.state.padEnd(11)} ${fmtMs(t.durationMs).padStart(8)}  ${String(t.spanCount).padStart(5)} spans  ${t.name}`,
+          );
+      return 0;
+    }
+    case "trace": {
+      const detail = withQueries(c.db, (q) => {
+        const summary = q.getSummary(c.id);
+        return summary ? { summary, spans: q.getSpans(c.id) } : null;
+      });
+      if (!detail) {
+        process.stderr.write(`scorelens: no trace with id ${c.id}\n`);
+        return 1;
+      }
+      if (c.json) out(JSON.stringify(detail, null, 2));
+      else {
+        out(`${detail.summary.requestId}  ${detail.summary.name}  ${detail.summary.state}  ${fmtMs(detail.summary.durationMs)}`);
+        for (const s of detail.spans) out(`  ${s.spanId} ${s.parentSpanId ?? "(root)          "} ${s.spanType.padEnd(10)} ${s.name}`);
+      }
+      return 0;
+    }
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`scorelens: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,130 @@
+/**
+ * Language + trace server entry point (spawned by the extension over IPC). Wiring only: the
+ * logic lives in core/, store/, ingest/ and the pure modules they use.
+ */
+import { createConnection, ProposedFeatures, TextDocumentSyncKind } from "vscode-languageserver/node";
+import { GetStatusRequest, GetTraceRequest, ListTracesRequest, StatusNotification, TracesChangedNotification } from "../protocol/lsp";
+import { formatZodError } from "../protocol/descriptors";
+import { ServerInitOptions } from "../protocol/settings";
+import { TraceServer } from "./core/traceServer";
+import { handleRequest, sendNotification } from "./lspBinding";
+import { log, setLogSink } from "./log";
+
+const connection = createConnection(ProposedFeatures.all);
+setLogSink((level, line) => {
+  if (level === "error") connection.console.error(line);
+  else if (level === "warn") connection.console.warn(line);
+  else if (level === "info") connection.console.info(line);
+  else connection.console.log(line);
+});
+
+let server: TraceServer | null = null;
+let options: ServerInitOptions | null = null;
+
+process.on("uncaughtException", (e) => log.error("uncaught exception in the server:", e));
+process.on("unhandledRejection", (e) => log.error("unhandled rejection in the server:", e));
+
+connection.onInitialize((params) => {
+  const parsed = ServerInitOptions.safeParse(params.initializationOptions);
+  if (!parsed.success) {
+    throw new Error(`invalid initializationOptions: ${formatZodError(parsed.error)}`);
+  }
+  options = parsed.data;
+  return {
+    capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
+    serverInfo: { name: "scorelens-server" },
+  };
+});
+
+connection.onInitialized(() => {
+  const o = options;
+  if (!o) return;
+  TraceServer.start({
+    dbPath: o.dbPath,
+    otlpPort: o.otlpPort,
+    maxBodyBytes: o.maxBodyBytes,
+    allowedOrigins: o.allowedOrigins,
+    retention: { maxAgeDays: o.retentionMaxAgeDays, maxDatabaseMB: o.retentionMaxDatabaseMB },
+  })
+    .then((s) => {
+      server = s;
+      s.onStatus((status) => sendNotification(connection, StatusNotification, status));
+      let pendingIds = new Set<string>();
+      let timer: NodeJS.Timeout | null = null;
+      s.onCommitted((c) => {
+        for (const id of c.traceIds) if (pendingIds.size < 200) pendingIds.add(id);
+        // coalesce bursts: at most a few notifications per second
+        timer ??= setTimeout(() => {
+          timer = null;
+          const st = s.getStatus();
+          sendNotification(connection, TracesChangedNotification, {
+            traceIds: [...pendingIds],
+            traceCount: st.traceCount,
+            spanCount: st.spanCount,
+          });
+          pendingIds = new Set();
+          s.publishStatus();
+        }, 250);
+      });
+      sendNotification(connection, StatusNotification, s.getStatus());
+    })
+    .catch((e: unknown) => {
+      log.error("the trace server could not start:", e);
+      sendNotification(connection, StatusNotification, {
+        health: "error",
+        message: `the trace server could not start: ${e instanceof Error ? e.message : String(e)}`,
+        otlpPort: null,
+        otlpEndpoint: null,
+        portNote: null,
+        dbPath: o.dbPath,
+        pid: process.pid,
+        ownerPid: null,
+        version: "",
+        nodeVersion: process.version,
+        sqliteVersion: null,
+        traceCount: 0,
+        spanCount: 0,
+        spansIngested: 0,
+        startedAtMs: Date.now(),
+      });
+    });
+});
+
+function requireServer(): TraceServer {
+  if (!server) throw new Error("the trace server is still starting");
+  return server;
+}
+
+handleRequest(connection, GetStatusRequest, () => requireServer().getStatus());
+handleRequest(connection, ListTracesRequest, (p) => {
+  const s = requireServer();
+  return { traces: s.queries.listNewest(p.limit, p.before), total: s.getStatus().traceCount };
+});
+handleRequest(connection, GetTraceRequest, (p) => {
+  const s = requireServer();
+  const summary = s.queries.getSummary(p.traceId);
+  return summary ? { summary, spans: s.queries.getSpans(p.traceId) } : null;
+});
+
+let shuttingDown = false;
+async function shutdown(): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  try {
+    await server?.close();
+  } catch (e) {
+    log.error("error while closing the store:", e);
+  }
+}
+
+connection.onShutdown(shutdown);
+connection.onExit(() => {
+  void shutdown().finally(() => process.exit(0));
+});
+// The client went away without a clean shutdown (window closed, extension host killed):
+// release the port and the database and exit.
+process.on("disconnect", () => {
+  void shutdown().finally(() => process.exit(0));
+});
+
+connection.listen();

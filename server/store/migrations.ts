@@ -1,0 +1,106 @@
+/**
+ * Schema migrations. `PRAGMA user_version` holds the schema version; each migration runs in
+ * its own IMMEDIATE transaction, so two servers opening the same file can't both apply it.
+ */
+import type { Database } from "better-sqlite3";
+
+interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: "spans, traces rollup, server lease",
+    sql: `
+      CREATE TABLE spans (
+        trace_id        TEXT NOT NULL,
+        span_id         TEXT NOT NULL,
+        parent_span_id  TEXT,
+        name            TEXT NOT NULL,
+        kind            INTEGER NOT NULL,
+        span_type       TEXT NOT NULL,
+        start_ns        INTEGER NOT NULL,
+        end_ns          INTEGER NOT NULL,
+        status          TEXT NOT NULL,
+        status_message  TEXT NOT NULL,
+        model           TEXT,
+        provider        TEXT,
+        input_tokens    INTEGER,
+        output_tokens   INTEGER,
+        total_tokens    INTEGER,
+        cost_usd        REAL,
+        inputs          TEXT,
+        outputs         TEXT,
+        attributes      TEXT NOT NULL,
+        events          TEXT NOT NULL,
+        detail          TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX spans_trace_span ON spans(trace_id, span_id);
+
+      CREATE TABLE traces (
+        trace_id          TEXT PRIMARY KEY,
+        name              TEXT NOT NULL,
+        state             TEXT NOT NULL,
+        start_ns          INTEGER NOT NULL,
+        end_ns            INTEGER NOT NULL,
+        start_ms          REAL NOT NULL,
+        duration_ms       REAL NOT NULL,
+        span_count        INTEGER NOT NULL,
+        error_count       INTEGER NOT NULL,
+        input_tokens      INTEGER NOT NULL,
+        output_tokens     INTEGER NOT NULL,
+        total_tokens      INTEGER NOT NULL,
+        cost_usd          REAL,
+        request_preview   TEXT NOT NULL,
+        response_preview  TEXT NOT NULL,
+        tags              TEXT NOT NULL,
+        metadata          TEXT NOT NULL,
+        session_id        TEXT,
+        user_id           TEXT,
+        service_name      TEXT,
+        root_span_id      TEXT,
+        updated_ms        REAL NOT NULL
+      );
+      CREATE INDEX traces_start ON traces(start_ms DESC, trace_id DESC);
+
+      CREATE TABLE server_lease (
+        id            INTEGER PRIMARY KEY CHECK (id = 1),
+        pid           INTEGER NOT NULL,
+        hostname      TEXT NOT NULL,
+        otlp_port     INTEGER,
+        heartbeat_ms  REAL NOT NULL
+      );
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+export class SchemaTooNewError extends Error {
+  readonly reason = "schema-too-new";
+  constructor(found: number) {
+    super(
+      `this database has schema version ${found}, newer than this ScoreLens understands (${SCHEMA_VERSION}); update ScoreLens or use another database file`,
+    );
+  }
+  static is(e: unknown): e is SchemaTooNewError {
+    return e instanceof SchemaTooNewError;
+  }
+}
+
+export function migrate(db: Database): void {
+  for (const m of MIGRATIONS) {
+    const apply = db.transaction(() => {
+      const current = db.pragma("user_version", { simple: true }) as number;
+      if (current >= m.version) return;
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    });
+    apply.immediate();
+  }
+  const found = db.pragma("user_version", { simple: true }) as number;
+  if (found > SCHEMA_VERSION) throw new SchemaTooNewError(found);
+}

@@ -1,0 +1,145 @@
+/** Read side of the store: trace lists from the rollup table, one trace's spans, deletes. */
+import type { Statement } from "better-sqlite3";
+import type { SpanRecord, TraceSummary } from "../../protocol/model";
+import type { Db } from "./db";
+import { fromRow, type SpanRow } from "./spanRows";
+
+interface TraceRow {
+  trace_id: string;
+  name: string;
+  state: string;
+  start_ms: number;
+  end_ns: bigint;
+  duration_ms: number;
+  span_count: number;
+  error_count: number;
+  input_tokens: number;
+  output_tokens: number;
+  total_tokens: number;
+  cost_usd: number | null;
+  request_preview: string;
+  response_preview: string;
+  tags: string;
+  metadata: string;
+  session_id: string | null;
+  user_id: string | null;
+  service_name: string | null;
+  root_span_id: string | null;
+}
+
+const TRACE_COLUMNS = `trace_id, name, state, start_ms, end_ns, duration_ms, span_count, error_count, input_tokens,
+  output_tokens, total_tokens, cost_usd, request_preview, response_preview, tags, metadata, session_id, user_id,
+  service_name, root_span_id`;
+
+export function toSummary(r: TraceRow): TraceSummary {
+  return {
+    traceId: r.trace_id,
+    requestId: `tr-${r.trace_id}`,
+    name: r.name,
+    state: r.state as TraceSummary["state"],
+    startTimeMs: r.start_ms,
+    endTimeMs: Number(r.end_ns / 1000n) / 1000,
+    durationMs: r.duration_ms,
+    spanCount: r.span_count,
+    errorCount: r.error_count,
+    inputTokens: r.input_tokens,
+    outputTokens: r.output_tokens,
+    totalTokens: r.total_tokens,
+    costUsd: r.cost_usd,
+    requestPreview: r.request_preview,
+    responsePreview: r.response_preview,
+    tags: JSON.parse(r.tags) as Record<string, string>,
+    metadata: JSON.parse(r.metadata) as Record<string, string>,
+    sessionId: r.session_id,
+    userId: r.user_id,
+    serviceName: r.service_name,
+    hasRoot: r.root_span_id !== null,
+  };
+}
+
+export interface TraceCursor {
+  startTimeMs: number;
+  traceId: string;
+}
+
+export class TraceQueries {
+  private readonly newest: Statement;
+  private readonly newestBefore: Statement;
+  private readonly one: Statement;
+  private readonly spans: Statement;
+  private readonly countTraces: Statement;
+  private readonly countSpans: Statement;
+  private readonly delSpans: Statement;
+  private readonly delTrace: Statement;
+
+  constructor(private readonly db: Db) {
+    this.newest = db.prepare(`SELECT ${TRACE_COLUMNS} FROM traces ORDER BY start_ms DESC, trace_id DESC LIMIT ?`).safeIntegers(false);
+    this.newestBefore = db
+      .prepare(
+        `SELECT ${TRACE_COLUMNS} FROM traces WHERE (start_ms, trace_id) < (?, ?) ORDER BY start_ms DESC, trace_id DESC LIMIT ?`,
+      );
+    this.one = db.prepare(`SELECT ${TRACE_COLUMNS} FROM traces WHERE trace_id = ?`);
+    this.spans = db.prepare(`SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ns, span_id`);
+    this.countTraces = db.prepare("SELECT count(*) FROM traces").pluck();
+    this.countSpans = db.prepare("SELECT coalesce(sum(span_count), 0) FROM traces").pluck();
+    this.delSpans = db.prepare("DELETE FROM spans WHERE trace_id = ?");
+    this.delTrace = db.prepare("DELETE FROM traces WHERE trace_id = ?");
+    // ns columns are int64: read them as BigInt so nothing is rounded.
+    for (const s of [this.newest, this.newestBefore, this.one, this.spans]) s.safeIntegers(true);
+  }
+
+  listNewest(limit: number, before?: TraceCursor): TraceSummary[] {
+    const rows = (
+      before ? this.newestBefore.all(before.startTimeMs, before.traceId, limit) : this.newest.all(limit)
+    ) as TraceRow[];
+    return rows.map((r) => toSummary(numberize(r)));
+  }
+
+  getSummary(traceId: string): TraceSummary | null {
+    const r = this.one.get(traceId) as TraceRow | undefined;
+    return r ? toSummary(numberize(r)) : null;
+  }
+
+  getSpans(traceId: string): SpanRecord[] {
+    return (this.spans.all(traceId) as SpanRow[]).map((r) => fromRow(numberizeSpan(r)));
+  }
+
+  counts(): { traces: number; spans: number } {
+    return { traces: Number(this.countTraces.get()), spans: Number(this.countSpans.get()) };
+  }
+
+  /** Deletes traces and their spans in one transaction; returns how many traces existed. */
+  deleteTraces(traceIds: readonly string[]): number {
+    return this.db.transaction(() => {
+      let n = 0;
+      for (const id of traceIds) {
+        this.delSpans.run(id);
+        n += this.delTrace.run(id).changes;
+      }
+      return n;
+    })();
+  }
+}
+
+/** With safeIntegers on, every INTEGER column is a BigInt: keep ns as BigInt, make counts numbers. */
+function numberize(r: TraceRow): TraceRow {
+  return {
+    ...r,
+    span_count: Number(r.span_count),
+    error_count: Number(r.error_count),
+    input_tokens: Number(r.input_tokens),
+    output_tokens: Number(r.output_tokens),
+    total_tokens: Number(r.total_tokens),
+  };
+}
+
+function numberizeSpan(r: SpanRow): SpanRow {
+  const n = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+  return {
+    ...r,
+    kind: Number(r.kind),
+    input_tokens: n(r.input_tokens),
+    output_tokens: n(r.output_tokens),
+    total_tokens: n(r.total_tokens),
+  };
+}

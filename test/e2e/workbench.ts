@@ -1,0 +1,87 @@
+/**
+ * Page helpers for driving VS Code (code-server) with playwright-core and Debian's Chromium.
+ * Environment: CS_URL (code-server base URL), WS_DIR (workspace folder), SHOTS_DIR, CHROMIUM.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type BrowserContext, type FrameLocator, type Locator, type Page } from "playwright-core";
+
+export const CS_URL = process.env.CS_URL ?? "http://127.0.0.1:18080";
+export const WS_DIR = process.env.WS_DIR ?? path.resolve("examples");
+export const SHOTS = process.env.SHOTS_DIR ?? path.resolve("test-output/e2e");
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+export interface Session {
+  context: BrowserContext;
+  profileDir: string;
+}
+
+export async function launch(): Promise<Session> {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), "scorelens-chromium-"));
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  return { context, profileDir };
+}
+
+export async function close(s: Session): Promise<void> {
+  await s.context.close();
+  fs.rmSync(s.profileDir, { recursive: true, force: true });
+}
+
+export async function openWorkbench(page: Page, folder = WS_DIR): Promise<void> {
+  await page.goto(`${CS_URL}/?folder=${encodeURIComponent(folder)}`);
+  await page.locator(".monaco-workbench").waitFor({ timeout: 90_000 });
+  await page.locator(".explorer-folders-view .monaco-list-row").first().waitFor({ timeout: 90_000 });
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
+
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input.input");
+  await input.waitFor({ timeout: 15_000 });
+  await input.fill(">" + title);
+  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
+  await row.waitFor({ timeout: 15_000 });
+  await page.keyboard.press("Enter");
+}
+
+/** The ScoreLens status bar item. */
+export function statusItem(page: Page): Locator {
+  return page.locator(".statusbar-item", { hasText: "ScoreLens" }).first();
+}
+
+/** Waits until the status bar item's text matches `re`; returns the text. */
+export async function waitForStatus(page: Page, re: RegExp, timeout = 90_000): Promise<string> {
+  const item = statusItem(page);
+  const deadline = Date.now() + timeout;
+  let last = "";
+  while (Date.now() < deadline) {
+    last = ((await item.textContent({ timeout: 5_000 }).catch(() => "")) ?? "").trim();
+    if (re.test(last)) return last;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`status bar never matched ${re}; last text: "${last}"`);
+}
+
+/** The content frame of the (single) visible webview panel. */
+export function webview(page: Page): FrameLocator {
+  return page.frameLocator("iframe.webview.ready").last().frameLocator("#active-frame");
+}
