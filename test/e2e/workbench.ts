@@ -46,7 +46,9 @@ export async function close(s: Session): Promise<void> {
 export async function openWorkbench(page: Page, folder = WS_DIR): Promise<void> {
   await page.goto(`${CS_URL}/?folder=${encodeURIComponent(folder)}`);
   await page.locator(".monaco-workbench").waitFor({ timeout: 90_000 });
+  // the folder is open once the explorer shows its root row
   await page.locator(".explorer-folders-view .monaco-list-row").first().waitFor({ timeout: 90_000 });
+  await page.locator(".part.statusbar").waitFor({ timeout: 30_000 });
 }
 
 export async function shot(page: Page, name: string): Promise<void> {
