@@ -1,4 +1,5 @@
 /** Reads the `scorelens.*` settings (validated with the shared zod schema) and derives server options. */
+import * as crypto from "node:crypto";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { Settings, SETTINGS_SECTION, type ServerInitOptions } from "../protocol/settings";
@@ -18,9 +19,15 @@ export function readSettings(): Settings {
   return Settings.parse({});
 }
 
+/**
+ * One database per workspace, under the extension's global storage folder, keyed by the
+ * workspace's identity. (Not `context.storageUri`: VS Code gives a second window on the same
+ * workspace a different storage folder, and both windows must share one store.)
+ */
 export function defaultDbPath(context: vscode.ExtensionContext): string {
-  const base = context.storageUri ?? context.globalStorageUri;
-  return path.join(base.fsPath, "traces.db");
+  const identity = vscode.workspace.workspaceFile?.toString() ?? vscode.workspace.workspaceFolders?.[0]?.uri.toString();
+  const key = identity ? crypto.createHash("sha256").update(identity).digest("hex").slice(0, 16) : "no-workspace";
+  return path.join(context.globalStorageUri.fsPath, "workspaces", key, "traces.db");
 }
 
 export function resolveDbPath(settings: Settings, context: vscode.ExtensionContext): string {

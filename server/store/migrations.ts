@@ -75,6 +75,30 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: "assessments (MLflow feedback and expectations)",
+    sql: `
+      CREATE TABLE assessments (
+        assessment_id  TEXT PRIMARY KEY,
+        trace_id       TEXT NOT NULL,
+        span_id        TEXT,
+        name           TEXT NOT NULL,
+        kind           TEXT NOT NULL CHECK (kind IN ('feedback', 'expectation')),
+        value          TEXT,
+        rationale      TEXT,
+        error          TEXT,
+        source_type    TEXT NOT NULL,
+        source_id      TEXT NOT NULL,
+        metadata       TEXT NOT NULL DEFAULT '{}',
+        run_id         TEXT,
+        created_ms     REAL NOT NULL,
+        updated_ms     REAL NOT NULL
+      );
+      CREATE INDEX assessments_trace ON assessments(trace_id);
+      CREATE INDEX assessments_name ON assessments(name, kind);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

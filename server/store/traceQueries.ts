@@ -71,9 +71,10 @@ export class TraceQueries {
   private readonly countSpans: Statement;
   private readonly delSpans: Statement;
   private readonly delTrace: Statement;
+  private readonly delAssessments: Statement;
 
   constructor(private readonly db: Db) {
-    this.newest = db.prepare(`SELECT ${TRACE_COLUMNS} FROM traces ORDER BY start_ms DESC, trace_id DESC LIMIT ?`).safeIntegers(false);
+    this.newest = db.prepare(`SELECT ${TRACE_COLUMNS} FROM traces ORDER BY start_ms DESC, trace_id DESC LIMIT ?`);
     this.newestBefore = db
       .prepare(
         `SELECT ${TRACE_COLUMNS} FROM traces WHERE (start_ms, trace_id) < (?, ?) ORDER BY start_ms DESC, trace_id DESC LIMIT ?`,
@@ -84,6 +85,7 @@ export class TraceQueries {
     this.countSpans = db.prepare("SELECT coalesce(sum(span_count), 0) FROM traces").pluck();
     this.delSpans = db.prepare("DELETE FROM spans WHERE trace_id = ?");
     this.delTrace = db.prepare("DELETE FROM traces WHERE trace_id = ?");
+    this.delAssessments = db.prepare("DELETE FROM assessments WHERE trace_id = ?");
     // ns columns are int64: read them as BigInt so nothing is rounded.
     for (const s of [this.newest, this.newestBefore, this.one, this.spans]) s.safeIntegers(true);
   }
@@ -114,6 +116,7 @@ export class TraceQueries {
       let n = 0;
       for (const id of traceIds) {
         this.delSpans.run(id);
+        this.delAssessments.run(id);
         n += this.delTrace.run(id).changes;
       }
       return n;
