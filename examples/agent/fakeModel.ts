@@ -30,6 +30,13 @@ function hash(text: string): number {
 
 const CITY = /\b(Paris|Tokyo|Lisbon|Reykjavik|Nairobi|Atlantis)\b/i;
 
+/** Simulated network + generation latency, deterministic per prompt (40–400 ms). */
+export function latencyMs(messages: ChatMessage[]): number {
+  return 40 + (hash(JSON.stringify(messages)) % 360);
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
 export function complete(messages: ChatMessage[]): ChatCompletion {
   const inputTokens = messages.reduce((n, m) => n + tokens(m.content) + 4, 0);
   const last = messages[messages.length - 1];

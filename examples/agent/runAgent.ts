@@ -23,14 +23,24 @@ const i = process.argv.indexOf("--runs");
 const runs = i > 0 ? Number(process.argv[i + 1]) : QUESTIONS.length;
 configure({ serviceName: "travel-assistant" });
 
-let failed = 0;
-for (let n = 0; n < runs; n++) {
-  const q = QUESTIONS[n % QUESTIONS.length] ?? "";
-  try {
-    answer(q, `user-${(n % 4) + 1}`, `session-${Math.floor(n / 3) + 1}`);
-  } catch {
-    failed++;
-  }
+async function main(): Promise<void> {
+  let failed = 0;
+  const concurrency = 4;
+  let next = 0;
+  const worker = async () => {
+    while (next < runs) {
+      const n = next++;
+      const q = QUESTIONS[n % QUESTIONS.length] ?? "";
+      try {
+        await answer(q, `user-${(n % 4) + 1}`, `session-${Math.floor(n / 3) + 1}`);
+      } catch {
+        failed++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  await flush();
+  console.log(`ran ${runs} agent calls (${failed} failed on purpose); traces exported`);
 }
-await flush();
-console.log(`ran ${runs} agent calls (${failed} failed on purpose); traces exported`);
+
+void main();

@@ -4,16 +4,17 @@
  * instrumentation emits them; the rest uses the ScoreLens SDK's MLflow-style spans.
  */
 import { trace, withSpan, updateCurrentTrace } from "../../sdk/index";
-import { complete, MODEL, type ChatMessage } from "./fakeModel";
+import { complete, latencyMs, MODEL, sleep, type ChatMessage } from "./fakeModel";
 import { retrieve } from "./knowledgeBase";
 import { getWeather } from "./tools";
 
 const SYSTEM = "You are a concise travel assistant. Use the context.";
 
-function chat(messages: ChatMessage[]): ChatMessage {
+function chat(messages: ChatMessage[]): Promise<ChatMessage> {
   return withSpan(
     "chat.completions",
-    (span) => {
+    async (span) => {
+      await sleep(latencyMs(messages));
       const r = complete(messages);
       span.setAttributes({
         "gen_ai.operation.name": "chat",
@@ -32,9 +33,10 @@ function chat(messages: ChatMessage[]): ChatMessage {
 }
 
 export const answer = trace(
-  function travelAgent(question: string, userId: string, sessionId: string): string {
+  async function travelAgent(question: string, userId: string, sessionId: string): Promise<string> {
     updateCurrentTrace({ userId, sessionId, tags: { app: "travel-assistant", env: "demo" }, metadata: { version: "1.3.0" } });
-    const docs = withSpan("retrieve_docs", (span) => {
+    const docs = await withSpan("retrieve_docs", async (span) => {
+      await sleep(15 + question.length);
       const found = retrieve(question);
       span.setOutputs(found.map((d) => ({ id: d.id, page_content: d.content, score: d.score })));
       return found;
@@ -44,9 +46,10 @@ export const answer = trace(
       { role: "system", content: `${SYSTEM}\nContext:\n${docs.map((d) => `- ${d.content}`).join("\n")}` },
       { role: "user", content: question },
     ];
-    let reply = chat(messages);
+    let reply = await chat(messages);
     for (const call of reply.tool_calls ?? []) {
-      const result = withSpan(call.function.name, (span) => {
+      const result = await withSpan(call.function.name, async (span) => {
+        await sleep(60);
         const args = JSON.parse(call.function.arguments) as { city: string };
         span.setAttributes({ "gen_ai.tool.name": call.function.name, "gen_ai.tool.call.id": call.id });
         const out = getWeather(args);
@@ -54,7 +57,7 @@ export const answer = trace(
         return out;
       }, { spanType: "TOOL", inputs: JSON.parse(call.function.arguments) as unknown });
       messages.push(reply, { role: "tool", content: result, tool_call_id: call.id });
-      reply = chat(messages);
+      reply = await chat(messages);
     }
     return reply.content;
   },

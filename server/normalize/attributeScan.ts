@@ -25,6 +25,8 @@ export interface AttributeScan {
   genAiPrompts: IndexedEntry[] | null;
   genAiCompletions: IndexedEntry[] | null;
   mlflowTraceTags: PrefixedEntry[] | null;
+  /** `mlflow.traceMetadata.<k>`: trace metadata written by the ScoreLens SDK on the root span. */
+  mlflowTraceMetadata: PrefixedEntry[] | null;
   langfuseTraceMetadata: PrefixedEntry[] | null;
   langfuseObservationMetadata: PrefixedEntry[] | null;
   vercelMetadata: PrefixedEntry[] | null;
@@ -45,6 +47,7 @@ const P_OI_DOCS = "retrieval.documents.";
 const P_GENAI_PROMPT = "gen_ai.prompt.";
 const P_GENAI_COMPLETION = "gen_ai.completion.";
 const P_MLFLOW_TAG = "mlflow.traceTag.";
+const P_MLFLOW_META = "mlflow.traceMetadata.";
 const P_LF_TRACE_META = "langfuse.trace.metadata.";
 const P_LF_OBS_META = "langfuse.observation.metadata.";
 const P_AI_META = "ai.telemetry.metadata.";
@@ -97,6 +100,7 @@ export function scanAttributes(attrs: Attributes): AttributeScan {
     genAiPrompts: null,
     genAiCompletions: null,
     mlflowTraceTags: null,
+    mlflowTraceMetadata: null,
     langfuseTraceMetadata: null,
     langfuseObservationMetadata: null,
     vercelMetadata: null,
@@ -169,6 +173,8 @@ export function scanAttributes(attrs: Attributes): AttributeScan {
           flags |= MLFLOW;
           if (key.startsWith(P_MLFLOW_TAG) && key.length > P_MLFLOW_TAG.length) {
             scan.mlflowTraceTags = push(scan.mlflowTraceTags, [key.slice(P_MLFLOW_TAG.length), value]);
+          } else if (key.startsWith(P_MLFLOW_META) && key.length > P_MLFLOW_META.length) {
+            scan.mlflowTraceMetadata = push(scan.mlflowTraceMetadata, [key.slice(P_MLFLOW_META.length), value]);
           }
         } else if (key === "metadata") {
           flags |= OPENINFERENCE;

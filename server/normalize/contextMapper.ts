@@ -84,6 +84,7 @@ function addEntries(metadata: Record<string, string>, entries: PrefixedEntry[] |
 export function mapMetadata(ctx: NormalizeContext): Record<string, string> {
   const metadata: Record<string, string> = {};
   const a = ctx.attrs;
+  addEntries(metadata, ctx.scan.mlflowTraceMetadata);
   if (ctx.openinference) addObject(metadata, a["metadata"]);
   addEntries(metadata, ctx.scan.vercelMetadata);
   if (ctx.langfuse) {

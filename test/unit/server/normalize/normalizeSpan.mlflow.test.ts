@@ -106,3 +106,8 @@ test("MLflow: total tokens and total cost are derived when missing", () => {
   assert.deepEqual(out.usage, { inputTokens: 100, outputTokens: 25, totalTokens: 125 });
   assert.deepEqual(out.cost, { inputCost: 0.5, outputCost: 0.25, totalCost: 0.75 });
 });
+
+test("mlflow.traceMetadata.<k> (written by the ScoreLens SDK) becomes trace metadata", () => {
+  const n = normalizeSpan(rawSpan({ attributes: { "mlflow.spanType": '"AGENT"', "mlflow.traceMetadata.version": "1.3.0" } }));
+  assert.deepEqual(n.metadata, { version: "1.3.0" });
+});
