@@ -6,6 +6,11 @@ import { HELP, parseCli, UsageError, type CliCommand } from "./cliArgs";
 import { openDatabase } from "./store/db";
 import { TraceQueries } from "./store/traceQueries";
 import { log } from "./log";
+import { importFile } from "./core/traceImport";
+import { assessmentsForTrace, toMlflowAssessment } from "./store/mlflowAssessments";
+import { exportMlflowTraceJson } from "./wire/mlflowTraceJson";
+import { WireFormatError } from "./wire/wireFormatError";
+import type { TraceSummary } from "../protocol/model";
 
 function out(text: string): void {
   process.stdout.write(text.endsWith("\n") ? text : text + "\n");
@@ -43,13 +48,67 @@ async function serve(c: Extract<CliCommand, { cmd: "serve" }>): Promise<void> {
   process.on("SIGTERM", () => stop("SIGTERM"));
 }
 
-function withQueries<T>(db: string, fn: (q: TraceQueries) => T): T {
+function withQueries<T>(db: string, fn: (q: TraceQueries, d: ReturnType<typeof openDatabase>) => T): T {
   const d = openDatabase(path.resolve(db));
   try {
-    return fn(new TraceQueries(d));
+    return fn(new TraceQueries(d), d);
   } finally {
     d.close();
   }
+}
+
+async function importFiles(c: Extract<CliCommand, { cmd: "import" }>): Promise<number> {
+  const d = openDatabase(path.resolve(c.db));
+  let failed = 0;
+  try {
+    for (const file of c.files) {
+      try {
+        const s = await importFile(d, file);
+        out(
+          `${file}: ${s.traces} trace(s), ${s.spansInserted} span(s) stored, ${s.spansDuplicate} already present, ${s.spansRejected} rejected, ${s.assessments} assessment(s)`,
+        );
+        for (const w of s.warnings.slice(0, 20)) process.stderr.write(`  warning: ${w}\n`);
+      } catch (e) {
+        failed++;
+        const why = WireFormatError.is(e) ? e.message : e instanceof Error ? e.message : String(e);
+        process.stderr.write(`scorelens: ${file}: not imported: ${why}\n`);
+      }
+    }
+  } finally {
+    d.close();
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+function exportTraces(c: Extract<CliCommand, { cmd: "export" }>): number {
+  return withQueries(c.db, (q, d) => {
+    let summaries: TraceSummary[];
+    if (c.traceIds.length > 0) {
+      summaries = [];
+      for (const id of c.traceIds) {
+        const s = q.getSummary(id);
+        if (!s) {
+          process.stderr.write(`scorelens: no trace with id ${id}\n`);
+          return 1;
+        }
+        summaries.push(s);
+      }
+    } else if (c.filter !== null) {
+      summaries = searchForExport(d, c.filter, c.last);
+    } else {
+      summaries = q.listNewest(c.last);
+    }
+    const docs = summaries.map((summary) =>
+      exportMlflowTraceJson({
+        summary,
+        spans: q.getSpans(summary.traceId),
+        assessments: assessmentsForTrace(d, summary.traceId).map(toMlflowAssessment),
+      }),
+    );
+    if (c.jsonl) for (const doc of docs) out(JSON.stringify(doc));
+    else out(JSON.stringify(docs, null, 2));
+    return 0;
+  });
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -83,6 +142,10 @@ async function main(argv: string[]): Promise<number> {
           );
       return 0;
     }
+    case "import":
+      return importFiles(c);
+    case "export":
+      return exportTraces(c);
     case "trace": {
       const detail = withQueries(c.db, (q) => {
         const summary = q.getSummary(c.id);
@@ -111,3 +174,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = 1;
   },
 );
+
+function searchForExport(_db: ReturnType<typeof openDatabase>, filter: string, _limit: number): TraceSummary[] {
+  throw new Error(`--filter is not available yet (filter: ${filter})`);
+}

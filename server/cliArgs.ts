@@ -11,6 +11,12 @@ Usage:
       List the newest traces.
   scorelens trace ID [--db PATH] [--json]
       Show one trace with its spans.
+  scorelens import FILE... [--db PATH]
+      Import trace files: MLflow trace JSON (trace.to_json(), a list of them, or JSONL), OTLP JSON/JSONL,
+      or a binary OTLP protobuf request. Re-importing is harmless (spans are stored once).
+  scorelens export [--db PATH] [--last N] [--trace ID]... [--filter FILTER] [--jsonl]
+      Write traces as MLflow-compatible trace JSON (a list; one per line with --jsonl) to stdout.
+      FILTER uses MLflow's filter_string syntax, e.g. "trace.status = 'ERROR' AND span.type = 'TOOL'".
   scorelens --help | --version
 
 Environment:
@@ -23,7 +29,9 @@ export type CliCommand =
   | { cmd: "version" }
   | { cmd: "serve"; db: string; port: number; maxBodyBytes: number; allowedOrigins: string[]; retentionDays: number; retentionMB: number }
   | { cmd: "traces"; db: string; last: number; json: boolean }
-  | { cmd: "trace"; db: string; id: string; json: boolean };
+  | { cmd: "trace"; db: string; id: string; json: boolean }
+  | { cmd: "import"; db: string; files: string[] }
+  | { cmd: "export"; db: string; last: number; traceIds: string[]; filter: string | null; jsonl: boolean };
 
 export class UsageError extends Error {
   readonly reason = "usage";
@@ -59,6 +67,9 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
         "retention-mb": { type: "string" },
         last: { type: "string" },
         json: { type: "boolean" },
+        jsonl: { type: "boolean" },
+        trace: { type: "string", multiple: true },
+        filter: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -86,6 +97,18 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
       if (!id) throw new UsageError("trace: missing trace ID (scorelens trace ID)");
       return { cmd: "trace", db, id: id.startsWith("tr-") ? id.slice(3) : id, json: v.json ?? false };
     }
+    case "import":
+      if (parsed.positionals.length === 0) throw new UsageError("import: name at least one FILE");
+      return { cmd: "import", db, files: parsed.positionals };
+    case "export":
+      return {
+        cmd: "export",
+        db,
+        last: intArg("last", v.last, 100, 1, 10_000_000),
+        traceIds: (v.trace ?? []).map((id) => (id.startsWith("tr-") ? id.slice(3) : id)),
+        filter: v.filter ?? null,
+        jsonl: v.jsonl ?? false,
+      };
     default:
       throw new UsageError(`unknown command "${cmd}"; run scorelens --help`);
   }
