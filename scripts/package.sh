@@ -10,7 +10,7 @@ version=$(node -p 'require("./package.json").version')
 out=${1:-}
 [ "$out" = "--out" ] && out=$2 || out="$ROOT/dist-vsix/scorelens-$version.vsix"
 mkdir -p "$(dirname "$out")"
-node scripts/build.mjs --production
+rm -rf dist && node scripts/build.mjs --production
 vsce package --allow-missing-repository --skip-license -o "$out" >&2
 echo "[package] contents of $(basename "$out"):" >&2
 vsce ls --tree 2>/dev/null | head -40 >&2 || true
