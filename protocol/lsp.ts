@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { defineNotification, defineRequest } from "./descriptors";
 import { ServerStatus } from "./status";
-import { TraceDetail, TraceSummary } from "./model";
+import { Assessment, FilterError, SpanRecord, TraceDetail, TraceListRow, TraceSkeleton } from "./model";
 
 // NOTIFICATIONS
 
@@ -24,7 +24,7 @@ export const TracesChangedNotification = defineNotification(
 /** client → server: current status snapshot. */
 export const GetStatusRequest = defineRequest("scorelens/getStatus", "clientToServer", z.object({}), ServerStatus);
 
-/** client → server: newest traces first, keyset-paged by start time. */
+/** client → server: newest traces first, keyset-paged by start time, optionally filtered (MLflow filter_string). */
 export const ListTracesRequest = defineRequest(
   "scorelens/listTraces",
   "clientToServer",
@@ -32,8 +32,74 @@ export const ListTracesRequest = defineRequest(
     limit: z.number().int().min(1).max(1000).default(50),
     /** Keyset cursor from a previous page. */
     before: z.object({ startTimeMs: z.number(), traceId: z.string() }).optional(),
+    filter: z.string().optional(),
   }),
-  z.object({ traces: z.array(TraceSummary), total: z.number().int() }),
+  z.object({
+    traces: z.array(TraceListRow),
+    /** All traces in the store (not only the filtered ones). */
+    total: z.number().int(),
+    hasMore: z.boolean(),
+    /** Set when the filter did not parse; `traces` is then empty. */
+    filterError: FilterError.nullable(),
+  }),
+);
+
+/** client → server: the light tree of a trace (for huge traces) plus its assessments. */
+export const GetTraceSkeletonRequest = defineRequest(
+  "scorelens/getTraceSkeleton",
+  "clientToServer",
+  z.object({ traceId: z.string() }),
+  TraceSkeleton.nullable(),
+);
+
+/** client → server: one full span (inputs, outputs, attributes, events). */
+export const GetSpanRequest = defineRequest(
+  "scorelens/getSpan",
+  "clientToServer",
+  z.object({ traceId: z.string(), spanId: z.string() }),
+  SpanRecord.nullable(),
+);
+
+/** client → server: ids of the spans of a trace whose name, type, inputs, outputs or attributes contain `text` (case-insensitive). */
+export const SearchTraceRequest = defineRequest(
+  "scorelens/searchTrace",
+  "clientToServer",
+  z.object({ traceId: z.string(), text: z.string().min(1).max(500) }),
+  z.object({ spanIds: z.array(z.string()) }),
+);
+
+/** client → server: delete traces with their spans and assessments. */
+export const DeleteTracesRequest = defineRequest(
+  "scorelens/deleteTraces",
+  "clientToServer",
+  z.object({ traceIds: z.array(z.string()).min(1).max(10_000) }),
+  z.object({ deleted: z.number().int() }),
+);
+
+/** client → server: record human feedback or an expectation on a trace (or one of its spans). */
+export const LogAssessmentRequest = defineRequest(
+  "scorelens/logAssessment",
+  "clientToServer",
+  z.object({
+    traceId: z.string(),
+    spanId: z.string().nullable().default(null),
+    kind: z.enum(["feedback", "expectation"]),
+    name: z.string().min(1).max(250),
+    value: z.unknown(),
+    rationale: z.string().max(10_000).nullable().default(null),
+    /** Who: defaults to HUMAN / "vscode". */
+    sourceType: z.enum(["HUMAN", "LLM_JUDGE", "CODE"]).default("HUMAN"),
+    sourceId: z.string().default("vscode"),
+  }),
+  Assessment,
+);
+
+/** client → server: delete one assessment. */
+export const DeleteAssessmentRequest = defineRequest(
+  "scorelens/deleteAssessment",
+  "clientToServer",
+  z.object({ assessmentId: z.string() }),
+  z.object({ deleted: z.boolean() }),
 );
 
 /** client → server: one trace with all its spans. */

@@ -171,3 +171,70 @@ export const TraceDetail = z.object({
   spans: z.array(SpanRecord),
 });
 export type TraceDetail = z.infer<typeof TraceDetail>;
+
+/** MLflow assessment source types (AI_JUDGE is read as LLM_JUDGE). */
+export const AssessmentSourceType = z.enum(["HUMAN", "LLM_JUDGE", "CODE", "SOURCE_TYPE_UNSPECIFIED"]);
+export type AssessmentSourceType = z.infer<typeof AssessmentSourceType>;
+
+/** An MLflow-style assessment: feedback (a judgement) or expectation (ground truth). */
+export const Assessment = z.object({
+  assessmentId: z.string(),
+  traceId: z.string(),
+  spanId: z.string().nullable(),
+  name: z.string(),
+  kind: z.enum(["feedback", "expectation"]),
+  /** JSON value: boolean, number, "yes"/"no", string, object… */
+  value: z.unknown(),
+  rationale: z.string().nullable(),
+  error: z.object({ type: z.string().nullable(), message: z.string().nullable(), stack: z.string().nullable() }).nullable(),
+  source: z.object({ type: AssessmentSourceType, id: z.string() }),
+  metadata: z.record(z.string(), z.string()),
+  runId: z.string().nullable(),
+  createdMs: z.number(),
+  updatedMs: z.number(),
+});
+export type Assessment = z.infer<typeof Assessment>;
+
+/** A compact badge for trace lists: one per assessment name (the newest value). */
+export const AssessmentBadge = z.object({
+  name: z.string(),
+  kind: z.enum(["feedback", "expectation"]),
+  /** Display text of the value ("yes", "0.82", "error"). */
+  text: z.string(),
+  /** true = pass, false = fail, null = neither (numbers, free text). */
+  pass: z.boolean().nullable(),
+  error: z.boolean(),
+});
+export type AssessmentBadge = z.infer<typeof AssessmentBadge>;
+
+export const TraceListRow = TraceSummary.extend({ badges: z.array(AssessmentBadge) });
+export type TraceListRow = z.infer<typeof TraceListRow>;
+
+/**
+ * The light view of a span for tree and waterfall rendering of huge traces; the full SpanRecord
+ * (inputs, outputs, attributes, events) is fetched when a span is selected.
+ */
+export const SpanSkeleton = z.object({
+  spanId: z.string(),
+  parentSpanId: z.string().nullable(),
+  name: z.string(),
+  spanType: SpanType,
+  /** Start, in ms from the trace's start (fractional). */
+  startMs: z.number(),
+  durationMs: z.number(),
+  statusCode: SpanStatusCode,
+  model: z.string().nullable(),
+  totalTokens: z.number().nullable(),
+});
+export type SpanSkeleton = z.infer<typeof SpanSkeleton>;
+
+export const TraceSkeleton = z.object({
+  summary: TraceSummary,
+  spans: z.array(SpanSkeleton),
+  assessments: z.array(Assessment),
+});
+export type TraceSkeleton = z.infer<typeof TraceSkeleton>;
+
+/** A filter_string error, pointing at the column where parsing failed. */
+export const FilterError = z.object({ message: z.string(), column: z.number().int(), excerpt: z.string() });
+export type FilterError = z.infer<typeof FilterError>;

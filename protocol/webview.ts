@@ -1,28 +1,45 @@
 /**
- * Host ↔ webview messages. The webview sends `ready` first; the host then pushes complete
- * snapshots (never deltas). Webview → host messages are intents. Requests carry an `id` and get
- * exactly one `response` back with either `result` or `error`.
+ * Host ↔ webview messages, for every ScoreLens panel and view.
+ *
+ * - The webview sends `webview/ready` first; the host then pushes complete snapshots (never
+ *   deltas). A hidden webview keeps only the newest snapshot.
+ * - Webview → host requests carry an `id`, a `method` (one of the descriptors below) and
+ *   `params`; the host answers exactly once with `host/response` carrying `result` or `error`.
+ *   Both sides validate with the descriptor's zod schemas.
  */
 import { z } from "zod";
+import { defineRequest, type RequestDescriptor } from "./descriptors";
 import { ServerStatus } from "./status";
+import { Assessment, FilterError, SpanRecord, TraceDetail, TraceListRow, TraceSkeleton } from "./model";
 
-export const PanelKind = z.enum(["status"]);
+export const PanelKind = z.enum(["status", "traces", "trace", "compare"]);
 export type PanelKind = z.infer<typeof PanelKind>;
 
 /** Theme kind, so panels can pick contrasting accents. Colours themselves come from CSS variables. */
 export const ThemeKind = z.enum(["light", "dark", "highContrast", "highContrastLight"]);
+export type ThemeKind = z.infer<typeof ThemeKind>;
 
-// webview → host
+// ─── envelopes ────────────────────────────────────────────────────────────────
+
 export const WebviewReady = z.object({ type: z.literal("webview/ready"), panel: PanelKind });
-export const WebviewRequest = z.object({
+export const WebviewRequestEnvelope = z.object({
   type: z.literal("webview/request"),
   id: z.number().int(),
-  method: z.enum(["status/refresh", "log/show", "server/restart"]),
+  method: z.string(),
+  params: z.unknown(),
 });
-export const WebviewToHost = z.discriminatedUnion("type", [WebviewReady, WebviewRequest]);
+export const WebviewToHost = z.discriminatedUnion("type", [WebviewReady, WebviewRequestEnvelope]);
 export type WebviewToHost = z.infer<typeof WebviewToHost>;
 
-// host → webview
+export const HostResponse = z.object({
+  type: z.literal("host/response"),
+  id: z.number().int(),
+  result: z.unknown(),
+  error: z.string().nullable(),
+});
+
+// ─── snapshots (host → webview) ───────────────────────────────────────────────
+
 export const StatusSnapshot = z.object({
   type: z.literal("status/snapshot"),
   status: ServerStatus.nullable(),
@@ -30,11 +47,131 @@ export const StatusSnapshot = z.object({
   client: z.object({ restarts: z.number().int(), extensionVersion: z.string(), lastRestartReason: z.string().nullable() }),
   theme: ThemeKind,
 });
-export const HostResponse = z.object({
-  type: z.literal("host/response"),
-  id: z.number().int(),
-  error: z.string().nullable(),
-});
-export const HostToWebview = z.discriminatedUnion("type", [StatusSnapshot, HostResponse]);
-export type HostToWebview = z.infer<typeof HostToWebview>;
 export type StatusSnapshot = z.infer<typeof StatusSnapshot>;
+
+/** The Traces view: newest traces first (optionally filtered), live unless paused. */
+export const TracesSnapshot = z.object({
+  type: z.literal("traces/snapshot"),
+  rows: z.array(TraceListRow),
+  /** Traces in the store. */
+  total: z.number().int(),
+  hasMore: z.boolean(),
+  filter: z.string(),
+  filterError: FilterError.nullable(),
+  paused: z.boolean(),
+  /** Set while the server is not reachable (starting, restarting). */
+  serverMessage: z.string().nullable(),
+  theme: ThemeKind,
+});
+export type TracesSnapshot = z.infer<typeof TracesSnapshot>;
+
+/** The trace panel: one trace's light span tree and its assessments. Full spans are requested on selection. */
+export const TraceSnapshot = z.object({
+  type: z.literal("trace/snapshot"),
+  trace: TraceSkeleton.nullable(),
+  /** Why `trace` is null (deleted, not found, server down). */
+  message: z.string().nullable(),
+  theme: ThemeKind,
+});
+export type TraceSnapshot = z.infer<typeof TraceSnapshot>;
+
+/** Two traces side by side. Alignment is computed in the webview (protocol/traceAlign). */
+export const CompareSnapshot = z.object({
+  type: z.literal("compare/snapshot"),
+  left: TraceDetail.nullable(),
+  right: TraceDetail.nullable(),
+  message: z.string().nullable(),
+  theme: ThemeKind,
+});
+export type CompareSnapshot = z.infer<typeof CompareSnapshot>;
+
+export const HostToWebview = z.discriminatedUnion("type", [HostResponse, StatusSnapshot, TracesSnapshot, TraceSnapshot, CompareSnapshot]);
+export type HostToWebview = z.infer<typeof HostToWebview>;
+
+// ─── requests (webview → host) ────────────────────────────────────────────────
+
+const Empty = z.object({});
+const Ok = z.object({ ok: z.literal(true) });
+
+/** status panel */
+export const StatusRefresh = defineRequest("status/refresh", "webviewToHost", Empty, Ok);
+export const ShowLog = defineRequest("log/show", "webviewToHost", Empty, Ok);
+export const RestartServer = defineRequest("server/restart", "webviewToHost", Empty, Ok);
+
+/** traces view */
+export const TracesSetFilter = defineRequest("traces/filter", "webviewToHost", z.object({ filter: z.string().max(10_000) }), Ok);
+export const TracesLoadMore = defineRequest("traces/loadMore", "webviewToHost", Empty, Ok);
+export const TracesSetPaused = defineRequest("traces/pause", "webviewToHost", z.object({ paused: z.boolean() }), Ok);
+export const TracesOpen = defineRequest("traces/open", "webviewToHost", z.object({ traceId: z.string() }), Ok);
+export const TracesDelete = defineRequest(
+  "traces/delete",
+  "webviewToHost",
+  z.object({ traceIds: z.array(z.string()).min(1) }),
+  z.object({ deleted: z.number().int() }),
+);
+export const TracesCompare = defineRequest("traces/compare", "webviewToHost", z.object({ left: z.string(), right: z.string() }), Ok);
+
+/** trace panel */
+export const SpanGet = defineRequest("span/get", "webviewToHost", z.object({ spanId: z.string() }), SpanRecord.nullable());
+export const TraceSearch = defineRequest(
+  "trace/search",
+  "webviewToHost",
+  z.object({ text: z.string().min(1).max(500) }),
+  z.object({ spanIds: z.array(z.string()) }),
+);
+export const SourceReveal = defineRequest(
+  "source/reveal",
+  "webviewToHost",
+  z.object({ spanId: z.string() }),
+  z.object({ ok: z.boolean(), message: z.string().nullable() }),
+);
+export const FeedbackLog = defineRequest(
+  "feedback/log",
+  "webviewToHost",
+  z.object({
+    spanId: z.string().nullable(),
+    /** Thumbs up = true, down = false. */
+    value: z.boolean(),
+    comment: z.string().max(10_000).nullable(),
+    name: z.string().min(1).max(250).default("user_feedback"),
+  }),
+  Assessment,
+);
+export const ExpectationSet = defineRequest(
+  "expectation/set",
+  "webviewToHost",
+  z.object({ name: z.string().min(1).max(250), value: z.unknown() }),
+  Assessment,
+);
+export const AssessmentDelete = defineRequest("assessment/delete", "webviewToHost", z.object({ assessmentId: z.string() }), Ok);
+export const TraceDelete = defineRequest("trace/delete", "webviewToHost", Empty, Ok);
+export const TraceCompareWith = defineRequest("trace/compareWith", "webviewToHost", Empty, Ok);
+export const TraceCopyId = defineRequest("trace/copyId", "webviewToHost", Empty, Ok);
+
+/** compare panel */
+export const CompareOpenTrace = defineRequest("compare/openTrace", "webviewToHost", z.object({ traceId: z.string() }), Ok);
+
+export type WebviewRequestDescriptor = RequestDescriptor<string, z.ZodType, z.ZodType>;
+
+/** Every request a webview may send, by method. */
+export const WEBVIEW_REQUESTS = {
+  [StatusRefresh.method]: StatusRefresh,
+  [ShowLog.method]: ShowLog,
+  [RestartServer.method]: RestartServer,
+  [TracesSetFilter.method]: TracesSetFilter,
+  [TracesLoadMore.method]: TracesLoadMore,
+  [TracesSetPaused.method]: TracesSetPaused,
+  [TracesOpen.method]: TracesOpen,
+  [TracesDelete.method]: TracesDelete,
+  [TracesCompare.method]: TracesCompare,
+  [SpanGet.method]: SpanGet,
+  [TraceSearch.method]: TraceSearch,
+  [SourceReveal.method]: SourceReveal,
+  [FeedbackLog.method]: FeedbackLog,
+  [ExpectationSet.method]: ExpectationSet,
+  [AssessmentDelete.method]: AssessmentDelete,
+  [TraceDelete.method]: TraceDelete,
+  [TraceCompareWith.method]: TraceCompareWith,
+  [TraceCopyId.method]: TraceCopyId,
+  [CompareOpenTrace.method]: CompareOpenTrace,
+} as const;

@@ -37,7 +37,11 @@ const targets = {
     platform: "browser",
     format: "esm",
     target: "es2022",
-    entryPoints: { status: "webview/status.ts" },
+    entryPoints: Object.fromEntries(
+      ["status", "traces", "trace", "compare"]
+        .filter((n) => fs.existsSync(path.join(root, `webview/${n}.ts`)))
+        .map((n) => [n, `webview/${n}.ts`]),
+    ),
     outdir: "dist/webview",
   },
   sdk: { ...node, entryPoints: { index: "sdk/index.ts" }, outdir: "dist/sdk", platform: "node" },
@@ -45,7 +49,9 @@ const targets = {
 
 function copyStatic() {
   fs.mkdirSync(path.join(root, "dist/webview"), { recursive: true });
-  fs.copyFileSync(path.join(root, "webview/panel.css"), path.join(root, "dist/webview/panel.css"));
+  for (const f of fs.readdirSync(path.join(root, "webview"))) {
+    if (f.endsWith(".css")) fs.copyFileSync(path.join(root, "webview", f), path.join(root, "dist/webview", f));
+  }
 }
 
 const started = Date.now();

@@ -1,5 +1,5 @@
 /** Status panel app: renders the server status snapshot pushed by the host. */
-import type { StatusSnapshot } from "../protocol/webview";
+import { RestartServer, ShowLog, StatusRefresh, type StatusSnapshot } from "../protocol/webview";
 import { h, replaceChildren } from "./lib/dom";
 import { onSnapshot, request } from "./lib/vscodeApi";
 
@@ -21,11 +21,11 @@ function render(s: StatusSnapshot): void {
   const refresh = h("button", { type: "button", id: "refresh" }, "Refresh");
   const showLog = h("button", { type: "button", class: "secondary", id: "show-log" }, "Show Log");
   const restart = h("button", { type: "button", class: "secondary", id: "restart" }, "Restart Server");
-  refresh.addEventListener("click", () => void request("status/refresh"));
-  showLog.addEventListener("click", () => void request("log/show"));
+  refresh.addEventListener("click", () => void request(StatusRefresh, {}));
+  showLog.addEventListener("click", () => void request(ShowLog, {}));
   restart.addEventListener("click", () => {
     restart.disabled = true;
-    void request("server/restart").finally(() => (restart.disabled = false));
+    void request(RestartServer, {}).finally(() => (restart.disabled = false));
   });
 
   const details = st

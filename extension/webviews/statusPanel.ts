@@ -1,18 +1,19 @@
 /** "ScoreLens: Show Server Status": a single panel rendering the server status snapshot. */
 import * as vscode from "vscode";
-import type { StatusSnapshot } from "../../protocol/webview";
+import { RestartServer, ShowLog, StatusRefresh, type StatusSnapshot } from "../../protocol/webview";
 import type { ServerClient } from "../serverClient";
 import { log } from "../log";
-import { panelHtml, themeKind, WebviewHost } from "./webviewHost";
+import { panelHtml, themeKind, WebviewHost, webviewOptions } from "./webviewHost";
 
 export class StatusPanel implements vscode.Disposable {
   private static current: StatusPanel | null = null;
   private readonly host: WebviewHost;
+  private readonly panel: vscode.WebviewPanel;
   private readonly disposables: vscode.Disposable[] = [];
 
   static show(context: vscode.ExtensionContext, client: ServerClient): void {
     if (StatusPanel.current) {
-      StatusPanel.current.host.panel.reveal();
+      StatusPanel.current.panel.reveal();
       StatusPanel.current.push();
       return;
     }
@@ -24,33 +25,30 @@ export class StatusPanel implements vscode.Disposable {
     private readonly client: ServerClient,
   ) {
     const panel = vscode.window.createWebviewPanel("scorelens.status", "ScoreLens: Server Status", vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, "dist", "webview")],
+      ...webviewOptions(context.extensionUri),
+      retainContextWhenHidden: false,
     });
+    this.panel = panel;
     panel.webview.html = panelHtml(panel.webview, context.extensionUri, "status", "ScoreLens: Server Status");
-    this.host = new WebviewHost(
-      panel,
-      "status",
-      () => this.push(),
-      async (method) => {
-        switch (method) {
-          case "status/refresh":
-            this.push();
-            return;
-          case "log/show":
-            log.show();
-            return;
-          case "server/restart":
-            await vscode.commands.executeCommand("scorelens.restartServer");
-            return;
-        }
-      },
-    );
+    this.host = new WebviewHost(panel.webview, "status", () => panel.visible, () => this.push())
+      .handle(StatusRefresh, () => {
+        this.push();
+        return { ok: true as const };
+      })
+      .handle(ShowLog, () => {
+        log.show();
+        return { ok: true as const };
+      })
+      .handle(RestartServer, async () => {
+        await vscode.commands.executeCommand("scorelens.restartServer");
+        return { ok: true as const };
+      });
     this.disposables.push(
       this.host,
       client.onDidChange(() => this.push()),
       vscode.window.onDidChangeActiveColorTheme(() => this.push()),
       panel.onDidDispose(() => this.dispose()),
+      panel.onDidChangeViewState(() => this.host.visibilityChanged()),
     );
   }
 
