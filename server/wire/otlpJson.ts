@@ -30,12 +30,15 @@ function get(o: Obj, camel: string, snake: string): unknown {
   return v !== undefined ? v : o[snake];
 }
 
+/** A short description of a value for error messages. Never throws (values may be nested 100k deep). */
 function show(v: unknown): string {
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (v !== null && typeof v === "object") return "an object";
   let s: string;
   try {
-    s = typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
+    s = typeof v === "string" ? JSON.stringify(v) : String(v);
   } catch {
-    s = String(v);
+    s = typeof v;
   }
   return s.length > 60 ? `${s.slice(0, 57)}…` : s;
 }
