@@ -1,16 +1,44 @@
 /** Every command the extension registers, in one table (checked against package.json by a test). */
 import * as vscode from "vscode";
 import type { CommandId } from "../protocol/commands";
+import { ListTracesRequest } from "../protocol/lsp";
 import type { ServerClient } from "./serverClient";
 import { log } from "./log";
+import type { TracesView } from "./views/tracesView";
+import { ComparePanel } from "./webviews/comparePanel";
 import { StatusPanel } from "./webviews/statusPanel";
+import { TracePanel } from "./webviews/tracePanel";
 
 export interface Ctx {
   context: vscode.ExtensionContext;
   client: ServerClient;
+  tracesView: TracesView;
 }
 
 type Handler = (ctx: Ctx, ...args: unknown[]) => unknown;
+
+async function pickTrace(ctx: Ctx, title: string, exclude?: string): Promise<string | undefined> {
+  const { traces } = await ctx.client.request(ListTracesRequest, { limit: 200 });
+  if (traces.length === 0) {
+    void vscode.window.showInformationMessage("ScoreLens has no traces yet. Send some over OTLP (see the status bar for the port).");
+    return undefined;
+  }
+  const pick = await vscode.window.showQuickPick(
+    traces
+      .filter((t) => t.traceId !== exclude)
+      .map((t) => ({
+        label: `${t.state === "ERROR" ? "$(error) " : ""}${t.name}`,
+        description: `tr-${t.traceId.slice(0, 12)} · ${Math.round(t.durationMs)} ms · ${new Date(t.startTimeMs).toLocaleTimeString()}`,
+        detail: t.requestPreview.slice(0, 140),
+        traceId: t.traceId,
+      })),
+    { title, matchOnDescription: true, matchOnDetail: true },
+  );
+  return pick?.traceId;
+}
+
+const isId = (v: unknown): v is string => typeof v === "string" && /^(tr-)?[0-9a-f]{32}$/.test(v);
+const bare = (id: string) => (id.startsWith("tr-") ? id.slice(3) : id);
 
 export const COMMANDS: Record<CommandId, Handler> = {
   "scorelens.showServerStatus": (ctx) => StatusPanel.show(ctx.context, ctx.client),
@@ -18,6 +46,18 @@ export const COMMANDS: Record<CommandId, Handler> = {
   "scorelens.restartServer": async (ctx) => {
     log.info("restarting the server on request");
     await ctx.client.restart();
+  },
+  "scorelens.showTraces": () => vscode.commands.executeCommand("scorelens.traces.focus"),
+  "scorelens.refreshTraces": (ctx) => ctx.tracesView.refresh(),
+  "scorelens.openTrace": async (ctx, traceId) => {
+    const id = isId(traceId) ? bare(traceId) : await pickTrace(ctx, "Open which trace?");
+    if (id) TracePanel.show(ctx.context, ctx.client, id);
+  },
+  "scorelens.compareTraces": async (ctx, left, right) => {
+    const l = isId(left) ? bare(left) : await pickTrace(ctx, "Compare: first trace");
+    if (!l) return;
+    const r = isId(right) ? bare(right) : await pickTrace(ctx, "Compare: second trace", l);
+    if (r) ComparePanel.show(ctx.context, ctx.client, l, r);
   },
 };
 

@@ -5,6 +5,9 @@ import { initLog, log } from "./log";
 import { ServerClient } from "./serverClient";
 import { StatusBar } from "./statusBar";
 import { REQUIRES_SERVER_RESTART, SETTINGS_SECTION } from "../protocol/settings";
+import { TracesChangedNotification } from "../protocol/lsp";
+import { TracesView } from "./views/tracesView";
+import { TracePanel } from "./webviews/tracePanel";
 
 let client: ServerClient | null = null;
 
@@ -13,7 +16,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const statusBar = new StatusBar();
   client = new ServerClient(context);
   const c = client;
-  context.subscriptions.push(statusBar, c.onDidChange((s) => statusBar.update(s)), ...registerCommands({ context, client: c }));
+  const tracesView = new TracesView(context, c);
+  c.onStarted(() => c.onNotification(TracesChangedNotification, (p) => TracePanel.refresh(p.traceIds)));
+  context.subscriptions.push(
+    statusBar,
+    tracesView,
+    vscode.window.registerWebviewViewProvider(TracesView.viewId, tracesView, { webviewOptions: { retainContextWhenHidden: true } }),
+    c.onDidChange((s) => statusBar.update(s)),
+    ...registerCommands({ context, client: c, tracesView }),
+  );
   statusBar.update(c.state);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {

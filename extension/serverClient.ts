@@ -39,6 +39,19 @@ export class ServerClient implements vscode.Disposable {
   readonly state: ClientState = { status: null, restarts: 0, lastRestartReason: null, phase: "starting" };
   private readonly changed = new vscode.EventEmitter<ClientState>();
   readonly onDidChange = this.changed.event;
+  private readonly startedListeners: Array<() => void> = [];
+
+  /** Runs `listener` every time a (new) language client is created, so it can register notification handlers. */
+  onStarted(listener: () => void): void {
+    this.startedListeners.push(listener);
+    if (this.client) listener();
+  }
+
+  /** True when requests can be sent (the server reported ready or attached). */
+  get isReady(): boolean {
+    const h = this.state.status?.health;
+    return this.client !== null && this.state.phase === "running" && (h === "ready" || h === "attached");
+  }
 
   constructor(private readonly context: vscode.ExtensionContext) {}
 
@@ -74,8 +87,10 @@ export class ServerClient implements vscode.Disposable {
     });
     this.onNotification(StatusNotification, (status) => {
       this.state.status = status;
+      if (this.state.phase !== "stopped") this.state.phase = "running";
       this.changed.fire(this.state);
     });
+    for (const l of this.startedListeners) l();
     await this.client.start();
   }
 

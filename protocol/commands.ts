@@ -1,3 +1,11 @@
 /** Command ids contributed in package.json. The extension's command table is typed by this list. */
-export const COMMAND_IDS = ["scorelens.showServerStatus", "scorelens.showLog", "scorelens.restartServer"] as const;
+export const COMMAND_IDS = [
+  "scorelens.showServerStatus",
+  "scorelens.showLog",
+  "scorelens.restartServer",
+  "scorelens.showTraces",
+  "scorelens.refreshTraces",
+  "scorelens.openTrace",
+  "scorelens.compareTraces",
+] as const;
 export type CommandId = (typeof COMMAND_IDS)[number];

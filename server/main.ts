@@ -3,7 +3,20 @@
  * logic lives in core/, store/, ingest/ and the pure modules they use.
  */
 import { createConnection, ProposedFeatures, TextDocumentSyncKind } from "vscode-languageserver/node";
-import { GetStatusRequest, GetTraceRequest, ListTracesRequest, StatusNotification, TracesChangedNotification } from "../protocol/lsp";
+import {
+  DeleteAssessmentRequest,
+  DeleteTracesRequest,
+  GetSpanRequest,
+  GetStatusRequest,
+  GetTraceRequest,
+  GetTraceSkeletonRequest,
+  ListTracesRequest,
+  LogAssessmentRequest,
+  SearchTraceRequest,
+  StatusNotification,
+  TracesChangedNotification,
+} from "../protocol/lsp";
+import { TraceHandlers } from "./handlers/traceHandlers";
 import { formatZodError } from "../protocol/descriptors";
 import { ServerInitOptions } from "../protocol/settings";
 import { TraceServer } from "./core/traceServer";
@@ -19,6 +32,7 @@ setLogSink((level, line) => {
 });
 
 let server: TraceServer | null = null;
+let handlers: TraceHandlers | null = null;
 let options: ServerInitOptions | null = null;
 
 process.on("uncaughtException", (e) => log.error("uncaught exception in the server:", e));
@@ -48,6 +62,7 @@ connection.onInitialized(() => {
   })
     .then((s) => {
       server = s;
+      handlers = new TraceHandlers(s);
       s.onStatus((status) => sendNotification(connection, StatusNotification, status));
       let pendingIds = new Set<string>();
       let timer: NodeJS.Timeout | null = null;
@@ -95,11 +110,19 @@ function requireServer(): TraceServer {
   return server;
 }
 
+function requireHandlers(): TraceHandlers {
+  if (!handlers) throw new Error("the trace server is still starting");
+  return handlers;
+}
+
 handleRequest(connection, GetStatusRequest, () => requireServer().getStatus());
-handleRequest(connection, ListTracesRequest, (p) => {
-  const s = requireServer();
-  return { traces: s.queries.listNewest(p.limit, p.before), total: s.getStatus().traceCount };
-});
+handleRequest(connection, ListTracesRequest, (p) => requireHandlers().listTraces(p));
+handleRequest(connection, GetTraceSkeletonRequest, (p) => requireHandlers().skeleton(p));
+handleRequest(connection, GetSpanRequest, (p) => requireHandlers().span(p));
+handleRequest(connection, SearchTraceRequest, (p) => requireHandlers().search(p));
+handleRequest(connection, DeleteTracesRequest, (p) => requireHandlers().deleteTraces(p));
+handleRequest(connection, LogAssessmentRequest, (p) => requireHandlers().logAssessment(p));
+handleRequest(connection, DeleteAssessmentRequest, (p) => requireHandlers().deleteAssessment(p));
 handleRequest(connection, GetTraceRequest, (p) => {
   const s = requireServer();
   const summary = s.queries.getSummary(p.traceId);

@@ -108,6 +108,16 @@ export class TraceServer {
     return this.receiver !== null;
   }
 
+  /** Deletes traces (spans and assessments too) and updates the counts. */
+  deleteTraces(traceIds: readonly string[]): number {
+    const n = this.queries.deleteTraces(traceIds);
+    if (n > 0) {
+      this.counts = this.queries.counts();
+      this.publishStatus();
+    }
+    return n;
+  }
+
   /** Normalizes and stores spans (used by the receiver and by imports). Resolves after commit. */
   ingest(raw: RawSpan[]): Promise<WriteResult> {
     const spans: SpanRecord[] = new Array(raw.length);

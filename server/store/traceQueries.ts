@@ -1,6 +1,6 @@
 /** Read side of the store: trace lists from the rollup table, one trace's spans, deletes. */
 import type { Statement } from "better-sqlite3";
-import type { SpanRecord, TraceSummary } from "../../protocol/model";
+import type { SpanRecord, SpanSkeleton, TraceSummary } from "../../protocol/model";
 import type { Db } from "./db";
 import { fromRow, type SpanRow } from "./spanRows";
 
@@ -104,6 +104,65 @@ export class TraceQueries {
 
   getSpans(traceId: string): SpanRecord[] {
     return (this.spans.all(traceId) as SpanRow[]).map((r) => fromRow(numberizeSpan(r)));
+  }
+
+  /** The light tree of a trace: no JSON columns are read or parsed. */
+  getSkeleton(traceId: string): { startNs: bigint; spans: SpanSkeleton[] } | null {
+    const rows = this.db
+      .prepare(
+        `SELECT span_id, parent_span_id, name, span_type, start_ns, end_ns, status, model, total_tokens FROM spans
+         WHERE trace_id = ? ORDER BY start_ns, span_id`,
+      )
+      .safeIntegers(true)
+      .all(traceId) as Array<{
+      span_id: string;
+      parent_span_id: string | null;
+      name: string;
+      span_type: string;
+      start_ns: bigint;
+      end_ns: bigint;
+      status: string;
+      model: string | null;
+      total_tokens: bigint | null;
+    }>;
+    if (rows.length === 0) return null;
+    const t0 = rows[0]!.start_ns;
+    return {
+      startNs: t0,
+      spans: rows.map((r) => ({
+        spanId: r.span_id,
+        parentSpanId: r.parent_span_id,
+        name: r.name,
+        spanType: r.span_type as SpanSkeleton["spanType"],
+        startMs: Number(r.start_ns - t0) / 1e6,
+        durationMs: Math.max(0, Number(r.end_ns - r.start_ns) / 1e6),
+        statusCode: r.status as SpanSkeleton["statusCode"],
+        model: r.model,
+        totalTokens: r.total_tokens === null ? null : Number(r.total_tokens),
+      })),
+    };
+  }
+
+  getSpan(traceId: string, spanId: string): SpanRecord | null {
+    const r = this.db.prepare("SELECT * FROM spans WHERE trace_id = ? AND span_id = ?").safeIntegers(true).get(traceId, spanId) as
+      | SpanRow
+      | undefined;
+    return r ? fromRow(numberizeSpan(r)) : null;
+  }
+
+  /** Span ids whose name, type, model, inputs, outputs or attributes contain `text` (case-insensitive). */
+  searchInTrace(traceId: string, text: string): string[] {
+    const needle = text.toLowerCase();
+    return this.db
+      .prepare(
+        `SELECT span_id FROM spans WHERE trace_id = ? AND (
+           instr(lower(name), ?1) OR instr(lower(span_type), ?1) OR instr(lower(coalesce(model, '')), ?1)
+           OR instr(lower(coalesce(inputs, '')), ?1) OR instr(lower(coalesce(outputs, '')), ?1)
+           OR instr(lower(attributes), ?1) OR instr(lower(events), ?1))
+         ORDER BY start_ns`.replace("trace_id = ?", "trace_id = ?2"),
+      )
+      .pluck()
+      .all(needle, traceId) as string[];
   }
 
   counts(): { traces: number; spans: number } {
