@@ -171,7 +171,7 @@ export const queries: Benchmark = {
       const find = (re: RegExp, fallback: string) => prepared.find((s) => re.test(s)) ?? fallback;
       const sqlNewest = find(/^SELECT [\s\S]* FROM traces ORDER BY start_ms DESC/i, "SELECT * FROM traces ORDER BY start_ms DESC, trace_id DESC LIMIT ?");
       const sqlBefore = find(/FROM traces WHERE \(start_ms, trace_id\) </i, "SELECT * FROM traces WHERE (start_ms, trace_id) < (?, ?) ORDER BY start_ms DESC, trace_id DESC LIMIT ?");
-      const sqlSpans = find(/FROM spans WHERE trace_id = \?/i, "SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ns, span_id");
+      const sqlSpans = find(/^SELECT [\s\S]*FROM spans\b[\s\S]*WHERE (s\.)?trace_id = \?$/i, "SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ns, span_id");
       const sqlOne = find(/FROM traces WHERE trace_id = \?$/i, "SELECT * FROM traces WHERE trace_id = ?");
       const middle = db.prepare("SELECT start_ms AS startTimeMs, trace_id AS traceId FROM traces ORDER BY start_ms DESC, trace_id DESC LIMIT 1 OFFSET ?").get(Math.floor(counts.traces / 2)) as {
         startTimeMs: number;
@@ -207,6 +207,8 @@ export const queries: Benchmark = {
       measure("listNewest(50, cursor at the middle)", "< 10 ms", () => q.listNewest(50, middle), () => rawBefore.all(middle.startTimeMs, middle.traceId), runs, q.listNewest(50, middle).length);
       const spanRuns = Math.max(5, Math.min(runs, 50));
       measure(`getSpans(${fmtNum(bigWritten)}-span trace)`, "< 50 ms", () => q.getSpans(big.traceId), () => rawSpans.all(big.traceId), spanRuns, q.getSpans(big.traceId).length);
+      // What the trace panel actually loads to open a trace: the light tree, no JSON columns.
+      measure(`getSkeleton(${fmtNum(bigWritten)}-span trace)`, "< 50 ms", () => q.getSkeleton(big.traceId), () => rawSpans.all(big.traceId), spanRuns, q.getSkeleton(big.traceId)?.spans.length ?? 0);
       measure("getSummary(random id)", "–", () => q.getSummary(pick()), () => rawOne.get(pick()), runs, 1);
       const countRuns = Math.max(5, Math.min(20, runs));
       measure("counts() (traces + sum(span_count))", "–", () => q.counts(), () => rawCount.get(), countRuns, 1);

@@ -10,6 +10,8 @@ import { importFile } from "./core/traceImport";
 import { assessmentsForTrace, toMlflowAssessment } from "./store/mlflowAssessments";
 import { exportMlflowTraceJson } from "./wire/mlflowTraceJson";
 import { WireFormatError } from "./wire/wireFormatError";
+import { searchTraces } from "./search/traceSearch";
+import { FilterSyntaxError } from "./search/filterErrors";
 import type { TraceSummary } from "../protocol/model";
 
 function out(text: string): void {
@@ -94,7 +96,13 @@ function exportTraces(c: Extract<CliCommand, { cmd: "export" }>): number {
         summaries.push(s);
       }
     } else if (c.filter !== null) {
-      summaries = searchForExport(d, c.filter, c.last);
+      try {
+        summaries = searchTraces(d, { filter: c.filter, limit: c.last });
+      } catch (e) {
+        if (!FilterSyntaxError.is(e)) throw e;
+        process.stderr.write(`scorelens: ${e.message}\n${e.excerpt}\n`);
+        return 2;
+      }
     } else {
       summaries = q.listNewest(c.last);
     }
@@ -174,7 +182,3 @@ main(process.argv.slice(2)).then(
     process.exitCode = 1;
   },
 );
-
-function searchForExport(_db: ReturnType<typeof openDatabase>, filter: string, _limit: number): TraceSummary[] {
-  throw new Error(`--filter is not available yet (filter: ${filter})`);
-}

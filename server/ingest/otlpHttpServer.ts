@@ -206,11 +206,12 @@ function inflate(raw: Buffer, encoding: string, maxOutputLength: number): Promis
 
 function rejectOversize(req: http.IncomingMessage, res: http.ServerResponse, format: Format, limit: number, stats: ReceiverStats): void {
   stats.badRequests++;
-  sendError(res, format, new HttpError(413, `request body is larger than the limit of ${limit} bytes (scorelens.otlp.maxBodyBytes)`), true);
-  // Stop reading: the rest of an oversize body is not worth receiving.
-  req.unpipe();
+  sendError(res, format, new HttpError(413, `request body is larger than the limit of ${limit} bytes (scorelens.otlp.maxBodyBytes)`));
+  // Discard (don't buffer) the rest for a moment, so a client that is still sending can read the
+  // 413 instead of getting EPIPE; then cut the connection.
+  req.removeAllListeners("data");
   req.resume();
-  setTimeout(() => req.destroy(), 1000).unref();
+  setTimeout(() => req.destroy(), 2000).unref();
 }
 
 function sendSuccess(res: http.ServerResponse, format: Format, rejected: number, errorMessage: string): void {
@@ -227,11 +228,10 @@ function sendSuccess(res: http.ServerResponse, format: Format, rejected: number,
   }
 }
 
-function sendError(res: http.ServerResponse, format: Format, e: HttpError, close = false): void {
+function sendError(res: http.ServerResponse, format: Format, e: HttpError): void {
   if (res.headersSent) return;
   const headers: http.OutgoingHttpHeaders = {};
   if (e.retryAfterSec !== undefined) headers["retry-after"] = String(e.retryAfterSec);
-  if (close) headers.connection = "close";
   const code = RPC_CODE[e.status] ?? 2;
   if (format === "protobuf") {
     const body = encodeRpcStatusProtobuf(code, e.message);

@@ -99,6 +99,28 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX assessments_name ON assessments(name, kind);
     `,
   },
+  {
+    version: 3,
+    description: "shared span resources; running store totals",
+    sql: `
+      -- resource + scope JSON, stored once and shared by all spans that carry it
+      -- (spans written before v3 keep theirs inside detail)
+      CREATE TABLE span_resources (
+        id    INTEGER PRIMARY KEY,
+        json  TEXT NOT NULL UNIQUE
+      );
+      ALTER TABLE spans ADD COLUMN resource_id INTEGER;
+
+      -- running totals, maintained by the writer and deletes (so status never scans)
+      CREATE TABLE store_stats (
+        id           INTEGER PRIMARY KEY CHECK (id = 1),
+        trace_count  INTEGER NOT NULL,
+        span_count   INTEGER NOT NULL
+      );
+      INSERT INTO store_stats (id, trace_count, span_count)
+        SELECT 1, count(*), coalesce(sum(span_count), 0) FROM traces;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

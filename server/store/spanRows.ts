@@ -23,13 +23,17 @@ export interface SpanRow {
   attributes: string;
   events: string;
   detail: string;
+  resource_id: number | bigint | null;
+  /** From the LEFT JOIN on span_resources. */
+  resource_json?: string | null;
 }
 
-/** Columns that are not promoted: links, resource, scope, usage/cost details, error, context. */
+/** Columns that are not promoted: links, usage/cost details, error, context. (Resource and scope live in span_resources.) */
 interface SpanDetail {
   links: SpanRecord["links"];
-  resource: SpanRecord["resource"];
-  scope: SpanRecord["scope"];
+  /** Only in rows written before schema v3. */
+  resource?: SpanRecord["resource"];
+  scope?: SpanRecord["scope"];
   usage: SpanRecord["usage"];
   cost: SpanRecord["cost"];
   error: SpanRecord["error"];
@@ -49,11 +53,14 @@ function jsonOrNull(v: unknown): string | null {
   }
 }
 
-export function toRowParams(s: SpanRecord): unknown[] {
+/** The span_resources key of a span: its resource and scope as JSON. */
+export function resourceJson(s: SpanRecord): string {
+  return JSON.stringify({ resource: s.resource, scope: s.scope });
+}
+
+export function toRowParams(s: SpanRecord, resourceId: number | bigint | null): unknown[] {
   const detail: SpanDetail = {
     links: s.links,
-    resource: s.resource,
-    scope: s.scope,
     usage: s.usage,
     cost: s.cost,
     error: s.error,
@@ -85,16 +92,39 @@ export function toRowParams(s: SpanRecord): unknown[] {
     JSON.stringify(s.attributes),
     JSON.stringify(s.events),
     JSON.stringify(detail),
+    resourceId,
   ];
 }
 
 export const INSERT_SPAN_SQL = `INSERT INTO spans (trace_id, span_id, parent_span_id, name, kind, span_type, start_ns, end_ns,
   status, status_message, model, provider, input_tokens, output_tokens, total_tokens, cost_usd, inputs, outputs,
-  attributes, events, detail) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+  attributes, events, detail, resource_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
   ON CONFLICT(trace_id, span_id) DO NOTHING`;
 
-export function fromRow(r: SpanRow): SpanRecord {
+type ResourceAndScope = { resource: SpanRecord["resource"]; scope: SpanRecord["scope"] };
+const NO_RESOURCE: ResourceAndScope = { resource: {}, scope: { name: "", version: "" } };
+
+/** Parses each distinct resource JSON once per read (a trace's spans usually share one). */
+export class ResourceCache {
+  private readonly byId = new Map<string, ResourceAndScope>();
+  get(id: number | bigint | null, json: string | null | undefined): ResourceAndScope {
+    if (id === null || json === null || json === undefined) return NO_RESOURCE;
+    const key = String(id);
+    let v = this.byId.get(key);
+    if (!v) {
+      v = JSON.parse(json) as ResourceAndScope;
+      this.byId.set(key, v);
+    }
+    return v;
+  }
+}
+
+export function fromRow(r: SpanRow, resources: ResourceCache = new ResourceCache()): SpanRecord {
   const d = JSON.parse(r.detail) as SpanDetail;
+  const rs =
+    r.resource_id === null && d.resource !== undefined
+      ? { resource: d.resource, scope: d.scope ?? NO_RESOURCE.scope }
+      : resources.get(r.resource_id, r.resource_json);
   return {
     traceId: r.trace_id,
     spanId: r.span_id,
@@ -115,8 +145,8 @@ export function fromRow(r: SpanRow): SpanRecord {
     attributes: JSON.parse(r.attributes) as SpanRecord["attributes"],
     events: JSON.parse(r.events) as SpanRecord["events"],
     links: d.links,
-    resource: d.resource,
-    scope: d.scope,
+    resource: rs.resource,
+    scope: rs.scope,
     error: d.error,
     sessionId: d.sessionId,
     userId: d.userId,

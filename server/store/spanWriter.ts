@@ -9,6 +9,7 @@ import type { Statement } from "better-sqlite3";
 import type { SpanRecord } from "../../protocol/model";
 import type { Db } from "./db";
 import { INSERT_SPAN_SQL, toRowParams } from "./spanRows";
+import { ResourceIds } from "./resourceIds";
 import { accumulate, type TraceDelta } from "./traceRollup";
 
 export class QueueFullError extends Error {
@@ -77,6 +78,8 @@ export class SpanWriter {
   private readonly insertSpan: Statement;
   private readonly upsertTrace: Statement;
   private readonly traceExists: Statement;
+  private readonly bumpStats: Statement;
+  private readonly resources: ResourceIds;
   private readonly listeners: Array<(info: CommitInfo) => void> = [];
   /** Totals since this writer started. */
   readonly stats = { committedSpans: 0, duplicateSpans: 0, transactions: 0 };
@@ -88,6 +91,8 @@ export class SpanWriter {
     this.insertSpan = db.prepare(INSERT_SPAN_SQL);
     this.upsertTrace = db.prepare(UPSERT_TRACE_SQL);
     this.traceExists = db.prepare("SELECT 1 FROM traces WHERE trace_id = ?").pluck();
+    this.bumpStats = db.prepare("UPDATE store_stats SET span_count = span_count + ?, trace_count = trace_count + ? WHERE id = 1");
+    this.resources = new ResourceIds(db);
   }
 
   get pending(): number {
@@ -133,7 +138,7 @@ export class SpanWriter {
         for (const job of jobs) {
           let ins = 0;
           for (const span of job.spans) {
-            if (this.insertSpan.run(...toRowParams(span)).changes === 1) {
+            if (this.insertSpan.run(...toRowParams(span, this.resources.idFor(span))).changes === 1) {
               ins++;
               accumulate(deltas, span);
             }
@@ -170,9 +175,11 @@ export class SpanWriter {
             updatedMs: now,
           });
         }
+        if (inserted > 0) this.bumpStats.run(inserted, newTraces);
         return { inserted, newTraces, traceIds: [...deltas.keys()] };
       })();
     } catch (e) {
+      this.resources.forget(); // ids handed out inside the rolled-back transaction are gone
       for (const job of jobs) job.reject(e);
       return;
     }

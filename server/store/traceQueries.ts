@@ -2,9 +2,9 @@
 import type { Statement } from "better-sqlite3";
 import type { SpanRecord, SpanSkeleton, TraceSummary } from "../../protocol/model";
 import type { Db } from "./db";
-import { fromRow, type SpanRow } from "./spanRows";
+import { fromRow, ResourceCache, type SpanRow } from "./spanRows";
 
-interface TraceRow {
+export interface TraceRow {
   trace_id: string;
   name: string;
   state: string;
@@ -27,9 +27,18 @@ interface TraceRow {
   root_span_id: string | null;
 }
 
-const TRACE_COLUMNS = `trace_id, name, state, start_ms, end_ns, duration_ms, span_count, error_count, input_tokens,
-  output_tokens, total_tokens, cost_usd, request_preview, response_preview, tags, metadata, session_id, user_id,
-  service_name, root_span_id`;
+const TRACE_COLUMN_NAMES = [
+  "trace_id", "name", "state", "start_ms", "end_ns", "duration_ms", "span_count", "error_count", "input_tokens",
+  "output_tokens", "total_tokens", "cost_usd", "request_preview", "response_preview", "tags", "metadata", "session_id",
+  "user_id", "service_name", "root_span_id",
+] as const;
+
+/** The `traces` columns a TraceSummary is built from, optionally qualified with a table alias. */
+export function traceColumns(alias?: string): string {
+  return TRACE_COLUMN_NAMES.map((c) => (alias ? `${alias}.${c}` : c)).join(", ");
+}
+
+const TRACE_COLUMNS = traceColumns();
 
 export function toSummary(r: TraceRow): TraceSummary {
   return {
@@ -72,6 +81,8 @@ export class TraceQueries {
   private readonly delSpans: Statement;
   private readonly delTrace: Statement;
   private readonly delAssessments: Statement;
+  private readonly traceSpanCount: Statement;
+  private readonly dropStats: Statement;
 
   constructor(private readonly db: Db) {
     this.newest = db.prepare(`SELECT ${TRACE_COLUMNS} FROM traces ORDER BY start_ms DESC, trace_id DESC LIMIT ?`);
@@ -80,9 +91,14 @@ export class TraceQueries {
         `SELECT ${TRACE_COLUMNS} FROM traces WHERE (start_ms, trace_id) < (?, ?) ORDER BY start_ms DESC, trace_id DESC LIMIT ?`,
       );
     this.one = db.prepare(`SELECT ${TRACE_COLUMNS} FROM traces WHERE trace_id = ?`);
-    this.spans = db.prepare(`SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ns, span_id`);
-    this.countTraces = db.prepare("SELECT count(*) FROM traces").pluck();
-    this.countSpans = db.prepare("SELECT coalesce(sum(span_count), 0) FROM traces").pluck();
+    // No ORDER BY: the (trace_id, span_id) index serves the lookup, and sorting in JS is cheaper than a temp B-tree.
+    this.spans = db.prepare(
+      `SELECT s.*, r.json AS resource_json FROM spans s LEFT JOIN span_resources r ON r.id = s.resource_id WHERE s.trace_id = ?`,
+    );
+    this.countTraces = db.prepare("SELECT trace_count FROM store_stats WHERE id = 1").pluck();
+    this.countSpans = db.prepare("SELECT span_count FROM store_stats WHERE id = 1").pluck();
+    this.traceSpanCount = db.prepare("SELECT span_count FROM traces WHERE trace_id = ?").pluck();
+    this.dropStats = db.prepare("UPDATE store_stats SET span_count = span_count - ?, trace_count = trace_count - ? WHERE id = 1");
     this.delSpans = db.prepare("DELETE FROM spans WHERE trace_id = ?");
     this.delTrace = db.prepare("DELETE FROM traces WHERE trace_id = ?");
     this.delAssessments = db.prepare("DELETE FROM assessments WHERE trace_id = ?");
@@ -103,7 +119,10 @@ export class TraceQueries {
   }
 
   getSpans(traceId: string): SpanRecord[] {
-    return (this.spans.all(traceId) as SpanRow[]).map((r) => fromRow(numberizeSpan(r)));
+    const rows = this.spans.all(traceId) as SpanRow[];
+    rows.sort((a, b) => (a.start_ns < b.start_ns ? -1 : a.start_ns > b.start_ns ? 1 : a.span_id < b.span_id ? -1 : 1));
+    const resources = new ResourceCache();
+    return rows.map((r) => fromRow(numberizeSpan(r), resources));
   }
 
   /** The light tree of a trace: no JSON columns are read or parsed. */
@@ -144,7 +163,12 @@ export class TraceQueries {
   }
 
   getSpan(traceId: string, spanId: string): SpanRecord | null {
-    const r = this.db.prepare("SELECT * FROM spans WHERE trace_id = ? AND span_id = ?").safeIntegers(true).get(traceId, spanId) as
+    const r = this.db
+      .prepare(
+        "SELECT s.*, r.json AS resource_json FROM spans s LEFT JOIN span_resources r ON r.id = s.resource_id WHERE s.trace_id = ? AND s.span_id = ?",
+      )
+      .safeIntegers(true)
+      .get(traceId, spanId) as
       | SpanRow
       | undefined;
     return r ? fromRow(numberizeSpan(r)) : null;
@@ -173,14 +197,24 @@ export class TraceQueries {
   deleteTraces(traceIds: readonly string[]): number {
     return this.db.transaction(() => {
       let n = 0;
+      let spans = 0;
       for (const id of traceIds) {
+        const count = this.traceSpanCount.get(id) as number | bigint | undefined;
+        if (count === undefined) continue;
         this.delSpans.run(id);
         this.delAssessments.run(id);
         n += this.delTrace.run(id).changes;
+        spans += Number(count);
       }
+      if (n > 0) this.dropStats.run(spans, n);
       return n;
     })();
   }
+}
+
+/** A `traces` row read with safeIntegers(true) → TraceSummary. */
+export function rowToSummary(r: TraceRow): TraceSummary {
+  return toSummary(numberize(r));
 }
 
 /** With safeIntegers on, every INTEGER column is a BigInt: keep ns as BigInt, make counts numbers. */

@@ -32,13 +32,12 @@ function get(o: Obj, camel: string, snake: string): unknown {
 
 /** A short description of a value for error messages. Never throws (values may be nested 100k deep). */
 function show(v: unknown): string {
-  if (Array.isArray(v)) return `an array of ${v.length}`;
-  if (v !== null && typeof v === "object") return "an object";
   let s: string;
   try {
-    s = typeof v === "string" ? JSON.stringify(v) : String(v);
+    s = JSON.stringify(v) ?? String(v);
   } catch {
-    s = typeof v;
+    // too deep to stringify (RangeError): describe it instead of recursing again with String()
+    s = Array.isArray(v) ? `an array of ${v.length}` : v !== null && typeof v === "object" ? "an object" : typeof v;
   }
   return s.length > 60 ? `${s.slice(0, 57)}…` : s;
 }

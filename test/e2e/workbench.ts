@@ -87,3 +87,24 @@ export async function waitForStatus(page: Page, re: RegExp, timeout = 90_000): P
 export function webview(page: Page): FrameLocator {
   return page.frameLocator("iframe.webview.ready").last().frameLocator("#active-frame");
 }
+
+/**
+ * The frame of a ScoreLens webview (panel or view) by its `data-panel` (status, traces, trace,
+ * compare). Webviews nest two iframes; the inner one holds our document.
+ */
+export async function panelFrame(page: Page, panel: string, timeout = 30_000): Promise<import("playwright-core").Frame> {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    for (const f of page.frames()) {
+      const kind = await f.evaluate("document.body ? document.body.dataset.panel ?? null : null").catch(() => null);
+      if (kind === panel) return f;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no ${panel} webview frame within ${timeout} ms`);
+}
+
+/** Opens the ScoreLens container in the activity bar. */
+export async function openScoreLensSidebar(page: Page): Promise<void> {
+  await page.locator('.activitybar .action-item a[aria-label^="ScoreLens"], .activitybar [aria-label^="ScoreLens"]').first().click();
+}
