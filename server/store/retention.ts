@@ -38,8 +38,11 @@ export function applyRetention(db: Db, queries: TraceQueries, policy: RetentionP
   if (policy.maxDatabaseMB > 0) {
     const cap = policy.maxDatabaseMB * 1024 * 1024;
     const oldest = db.prepare("SELECT trace_id FROM traces ORDER BY start_ms LIMIT ?").pluck();
-    while (databaseBytes(db) > cap) {
-      const ids = oldest.all(BATCH) as string[];
+    for (let size = databaseBytes(db); size > cap; size = databaseBytes(db)) {
+      // delete about the overshooting share of the traces (at least one, at most a batch), then re-measure
+      const traces = queries.counts().traces;
+      const n = Math.min(BATCH, Math.max(1, Math.ceil(((size - cap) / size) * traces)));
+      const ids = oldest.all(n) as string[];
       if (ids.length === 0) break;
       result.deletedBySize += queries.deleteTraces(ids);
     }

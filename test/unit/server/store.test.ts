@@ -95,3 +95,33 @@ test("the writer interns resources, keeps running totals, and deletes update the
   assert.deepEqual(q.counts(), { traces: 1, spans: 1 });
   db.close();
 });
+
+test("retention deletes traces older than the maximum age, then the oldest while over the size cap", async () => {
+  const { applyRetention, databaseBytes } = await import("../../../server/store/retention");
+  const db = openDatabase(tmpDb());
+  const w = new SpanWriter(db);
+  const q = new TraceQueries(db);
+  const now = Date.now();
+  const day = 86_400_000;
+  const at = (ms: number) => String(BigInt(Math.round(ms)) * 1_000_000n);
+  const big = "x".repeat(20_000);
+  const spans: SpanRecord[] = [];
+  for (let i = 0; i < 40; i++) {
+    const id = i.toString(16).padStart(32, "0");
+    const start = now - (i < 5 ? 40 * day : i * 60_000);
+    spans.push(span(id, "1".repeat(16), null, { startTimeUnixNano: at(start), endTimeUnixNano: at(start + 10), outputs: big }));
+  }
+  await w.write(spans);
+  const byAge = applyRetention(db, q, { maxAgeDays: 30, maxDatabaseMB: 0 }, now);
+  assert.equal(byAge.deletedByAge, 5);
+  assert.equal(q.counts().traces, 35);
+  const before = databaseBytes(db);
+  const capMB = before / 2 / 1024 / 1024;
+  const bySize = applyRetention(db, q, { maxAgeDays: 30, maxDatabaseMB: capMB }, now);
+  assert.ok(bySize.deletedBySize > 0 && bySize.deletedBySize < 35, `deleted ${bySize.deletedBySize}`);
+  assert.ok(databaseBytes(db) <= capMB * 1024 * 1024, "under the cap afterwards");
+  // the newest traces survive
+  const newest = q.listNewest(1)[0];
+  assert.equal(newest?.traceId, (5).toString(16).padStart(32, "0"));
+  db.close();
+});
