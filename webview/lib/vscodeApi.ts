@@ -2,6 +2,7 @@
  * The webview's bridge to the host: typed, validated messages; requests with correlation ids.
  * Inbound messages are parsed with the protocol's zod schemas; anything else is ignored.
  */
+import "./zodConfig"; // first: before any protocol schema is built (CSP-safe zod)
 import type { z } from "zod";
 import type { RequestDescriptor } from "../../protocol/descriptors";
 import { HostToWebview, type PanelKind, type WebviewToHost } from "../../protocol/webview";
