@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (npm test): bootstraps Node >= 22 and dependencies, builds, type-checks,
-# lints, then runs the three tiers: unit (pure modules), server (the real server process over
-# LSP/HTTP/SQLite), e2e (real VS Code via code-server + Chromium). Ends with "N passed, N failed".
+# lints, then runs the tiers: unit (pure modules), server (the real server process over
+# LSP/HTTP/SQLite), webview (panel UIs in Chromium with the real CSP), e2e (real VS Code via
+# code-server + Chromium). Ends with "N passed, N failed".
 #   SCORELENS_SKIP_E2E=1 npm test    # skip the real-VS-Code tier (it still runs in CI)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,6 +28,12 @@ run_tier() {
 }
 run_tier unit "test/unit/**/*.test.ts"
 run_tier server --test-concurrency=1 --test-timeout=120000 "test/server/**/*.test.ts"
+# webview UIs in real Chromium against a scripted host (fixtures), with the extension's CSP
+if command -v chromium >/dev/null; then
+  run_tier webview --test-concurrency=1 --test-timeout=180000 "test/webview-harness/**/*.test.ts"
+else
+  echo "chromium is not installed (apt-get install chromium): cannot run the webview tier"; failed_tiers+=(webview)
+fi
 if [ "${SCORELENS_SKIP_E2E:-0}" != 1 ]; then
   step "tests: e2e (code-server + Chromium)"
   bash scripts/e2e.sh || failed_tiers+=(e2e)
