@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext, type FrameLocator, type Locator, type Page } from "playwright-core";
+import { chromium, type BrowserContext, type Frame, type FrameLocator, type Locator, type Page } from "playwright-core";
 
 export const CS_URL = process.env.CS_URL ?? "http://127.0.0.1:18080";
 export const WS_DIR = process.env.WS_DIR ?? path.resolve("examples");
@@ -92,7 +92,7 @@ export function webview(page: Page): FrameLocator {
  * The frame of a ScoreLens webview (panel or view) by its `data-panel` (status, traces, trace,
  * compare). Webviews nest two iframes; the inner one holds our document.
  */
-export async function panelFrame(page: Page, panel: string, timeout = 30_000): Promise<import("playwright-core").Frame> {
+export async function panelFrame(page: Page, panel: string, timeout = 30_000): Promise<Frame> {
   const deadline = Date.now() + timeout;
   while (Date.now() < deadline) {
     for (const f of page.frames()) {
