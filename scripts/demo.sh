@@ -32,7 +32,7 @@ const fs=require("fs");const f=process.argv[1];const s=JSON.parse(fs.readFileSyn
 s["scorelens.databasePath"]=process.argv[2];fs.writeFileSync(f,JSON.stringify(s,null,2));' "$WORK/cs/ud/User/settings.json" "$DB"
 PORT=${DEMO_PORT:-8080}
 if ! node -e 'const s=require("net").createServer();s.once("error",()=>process.exit(1));s.listen(+process.argv[1],"127.0.0.1",()=>s.close())' "$PORT"; then PORT=$(free_port); fi
-trap stop_code_server EXIT
+trap stop_code_server EXIT INT TERM
 start_code_server "$PORT"
 URL="http://127.0.0.1:$PORT/?folder=$ROOT/examples"
 echo
