@@ -16,8 +16,9 @@ export SCORELENS_E2E_OTLP_PORT=${SCORELENS_E2E_OTLP_PORT:-$(node -e 'const s=req
 PORT=$(free_port)
 trap 'stop_code_server; cp "$WORK/cs/logs/"*.log "$SHOTS/" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 start_code_server "$PORT"
-WS="$WORK/workspace"
-cp -r "$ROOT/examples" "$WS"
+# The repo's own examples/ is the workspace (as in the demo): the example agent's spans point at
+# files inside it, so "reveal source" can be tested. ScoreLens writes nothing into the workspace.
+WS="$ROOT/examples"
 rc=0
 CS_URL="http://127.0.0.1:$PORT" WS_DIR="$WS" SHOTS_DIR="$SHOTS" OTLP_PORT="$SCORELENS_E2E_OTLP_PORT" \
   node --import tsx --test --test-concurrency=1 --test-timeout=600000 --test-reporter=spec --test-reporter-destination=stdout --test-reporter=tap --test-reporter-destination="$SHOTS/e2e.tap" test/e2e/*.e2e.ts || rc=$?
