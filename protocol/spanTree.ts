@@ -54,32 +54,27 @@ export function buildSpanTree(spans: readonly SpanSkeleton[]): SpanTree {
     return sa.startMs - sb.startMs || seq.get(a)! - seq.get(b)!;
   };
 
-  // The declared parents that exist; the root is the earliest parentless span.
+  // The root is the earliest parentless span. A span that names itself as its parent is a
+  // one-span cycle: handled like an orphan below.
   const parentOf = new Map<string, string | null>();
   const orphanIds = new Set<string>();
   const cycleIds = new Set<string>();
   let primaryRoot: string | null = null;
   for (const [id, s] of byId) {
     const p = s.parentSpanId;
-    if (p === null || p === "" || p === id) {
+    if (p === null || p === "") {
       parentOf.set(id, null);
-      if (p === id) cycleIds.add(id);
       if (primaryRoot === null || cmp(id, primaryRoot) < 0) primaryRoot = id;
+    } else if (p === id) {
+      cycleIds.add(id);
+      parentOf.set(id, p);
     } else {
       parentOf.set(id, p);
     }
   }
-  // A span that declares itself as parent is a one-span cycle: it becomes an orphan too,
-  // unless it is the only root candidate.
-  for (const id of cycleIds) {
-    if (id !== primaryRoot) {
-      parentOf.set(id, primaryRoot);
-      orphanIds.add(id);
-    }
-  }
   for (const [id, p] of parentOf) {
-    if (p !== null && !byId.has(p)) {
-      parentOf.set(id, primaryRoot !== null && primaryRoot !== id ? primaryRoot : null);
+    if (p !== null && (p === id || !byId.has(p))) {
+      parentOf.set(id, primaryRoot);
       orphanIds.add(id);
     }
   }
