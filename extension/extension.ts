@@ -17,7 +17,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = new ServerClient(context);
   const c = client;
   const tracesView = new TracesView(context, c);
-  c.onStarted(() => c.onNotification(TracesChangedNotification, (p) => TracePanel.refresh(p.traceIds)));
+  c.onNotification(TracesChangedNotification, (p) => TracePanel.refresh(p.traceIds));
   context.subscriptions.push(
     statusBar,
     tracesView,

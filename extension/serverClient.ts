@@ -39,13 +39,7 @@ export class ServerClient implements vscode.Disposable {
   readonly state: ClientState = { status: null, restarts: 0, lastRestartReason: null, phase: "starting" };
   private readonly changed = new vscode.EventEmitter<ClientState>();
   readonly onDidChange = this.changed.event;
-  private readonly startedListeners: Array<() => void> = [];
-
-  /** Runs `listener` every time a (new) language client is created, so it can register notification handlers. */
-  onStarted(listener: () => void): void {
-    this.startedListeners.push(listener);
-    if (this.client) listener();
-  }
+  private readonly subscribers = new Map<string, { desc: NotificationDescriptor<string, z.ZodType>; handlers: Array<(p: unknown) => void> }>();
 
   /** True when requests can be sent (the server reported ready or attached). */
   get isReady(): boolean {
@@ -85,12 +79,14 @@ export class ServerClient implements vscode.Disposable {
         this.changed.fire(this.state);
       }
     });
-    this.onNotification(StatusNotification, (status) => {
-      this.state.status = status;
-      if (this.state.phase !== "stopped") this.state.phase = "running";
-      this.changed.fire(this.state);
-    });
-    for (const l of this.startedListeners) l();
+    if (!this.subscribers.has(StatusNotification.method)) {
+      this.onNotification(StatusNotification, (status) => {
+        this.state.status = status;
+        if (this.state.phase !== "stopped") this.state.phase = "running";
+        this.changed.fire(this.state);
+      });
+    }
+    for (const method of this.subscribers.keys()) this.bindNotification(method);
     await this.client.start();
   }
 
@@ -118,14 +114,37 @@ export class ServerClient implements vscode.Disposable {
     return { action: CloseAction.Restart, handled: true };
   }
 
+  /**
+   * Subscribes to a server notification; any number of subscribers per method (the language
+   * client itself keeps only one handler per method, so this class fans out). Payloads are
+   * validated with the descriptor's schema first. Survives client restarts.
+   */
   onNotification<M extends string, P extends z.ZodType>(desc: NotificationDescriptor<M, P>, handler: (p: z.output<P>) => void): void {
-    this.client?.onNotification(desc.method, (raw: unknown) => {
-      const parsed = desc.params.safeParse(raw);
+    let entry = this.subscribers.get(desc.method);
+    if (!entry) {
+      entry = { desc, handlers: [] };
+      this.subscribers.set(desc.method, entry);
+      this.bindNotification(desc.method);
+    }
+    entry.handlers.push(handler as (p: unknown) => void);
+  }
+
+  private bindNotification(method: string): void {
+    this.client?.onNotification(method, (raw: unknown) => {
+      const entry = this.subscribers.get(method);
+      if (!entry) return;
+      const parsed = entry.desc.params.safeParse(raw);
       if (!parsed.success) {
-        log.warn(`dropped invalid ${desc.method} notification: ${formatZodError(parsed.error)}`);
+        log.warn(`dropped invalid ${method} notification: ${formatZodError(parsed.error)}`);
         return;
       }
-      handler(parsed.data);
+      for (const h of entry.handlers) {
+        try {
+          h(parsed.data);
+        } catch (e) {
+          log.error(`${method} handler failed:`, e);
+        }
+      }
     });
   }
 

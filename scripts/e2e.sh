@@ -21,5 +21,5 @@ start_code_server "$PORT"
 WS="$ROOT/examples"
 rc=0
 CS_URL="http://127.0.0.1:$PORT" WS_DIR="$WS" SHOTS_DIR="$SHOTS" OTLP_PORT="$SCORELENS_E2E_OTLP_PORT" \
-  node --import tsx --test --test-concurrency=1 --test-timeout=600000 --test-reporter=spec --test-reporter-destination=stdout --test-reporter=tap --test-reporter-destination="$SHOTS/e2e.tap" test/e2e/*.e2e.ts || rc=$?
+  node --import tsx --test --test-concurrency=1 --test-timeout=600000 --test-reporter=spec --test-reporter-destination=stdout --test-reporter=tap --test-reporter-destination="$SHOTS/e2e.tap" ${E2E_FILES:-test/e2e/*.e2e.ts} || rc=$?
 exit $rc

@@ -48,10 +48,8 @@ export class TracesView implements vscode.WebviewViewProvider, vscode.Disposable
         else this.push();
       }),
     );
-    client.onStarted(() => {
-      client.onNotification(TracesChangedNotification, () => {
-        if (!this.paused) this.scheduleRefresh(300);
-      });
+    client.onNotification(TracesChangedNotification, () => {
+      if (!this.paused) this.scheduleRefresh(300);
     });
   }
 

@@ -228,7 +228,15 @@ export class TraceServer {
         const before = this.status.health;
         await this.claimOrAttach();
         if (before === "attached" && this.status.health === "ready") log.info("the owning server went away; this server took over");
-        else if (this.status.health === "attached") this.counts = this.queries.counts();
+        else if (this.status.health === "attached") {
+          // The owner writes; we only see its commits through the file. Tell our client when they happen.
+          const before = this.counts;
+          this.counts = this.queries.counts();
+          if (this.counts.spans !== before.spans || this.counts.traces !== before.traces) {
+            const info = { inserted: Math.max(0, this.counts.spans - before.spans), newTraces: 0, traceIds: [] };
+            for (const l of this.commitListeners) l(info);
+          }
+        }
       }
     } catch (e) {
       log.error("background tick failed:", e);

@@ -83,8 +83,12 @@ test("two servers on one database: the second attaches, and takes over when the 
   assert.equal(attached.ownerPid, readyA.pid);
   assert.equal(attached.otlpPort, readyA.otlpPort);
 
-  // both see the same store
+  // both see the same store, and the attached server tells its client when the owner stored traces
+  const changed = new Promise<unknown>((resolve) => b.conn.onNotification("scorelens/tracesChanged", resolve));
   await postJson(readyA.otlpPort!, sampleOtlpJson("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+  const note = (await Promise.race([changed, new Promise((r) => setTimeout(() => r("timeout"), 10_000))])) as { traceCount?: number } | string;
+  assert.notEqual(note, "timeout", "attached server sent scorelens/tracesChanged");
+  assert.equal(typeof note === "object" ? note.traceCount : -1, 1);
   const list = (await b.conn.sendRequest("scorelens/listTraces", { limit: 5 })) as { traces: Array<{ traceId: string }> };
   assert.equal(list.traces[0]?.traceId, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
 
