@@ -76,17 +76,17 @@ export class TracePanel implements vscode.Disposable {
           value: p.value,
           rationale: p.comment,
         });
-        void this.push();
+        this.changed();
         return a;
       })
       .handle(ExpectationSet, async (p) => {
         const a = await client.request(LogAssessmentRequest, { traceId: id, kind: "expectation", name: p.name, value: p.value });
-        void this.push();
+        this.changed();
         return a;
       })
       .handle(AssessmentDelete, async (p) => {
         await client.request(DeleteAssessmentRequest, { assessmentId: p.assessmentId });
-        void this.push();
+        this.changed();
         return { ok: true as const };
       })
       .handle(TraceDelete, async () => {
@@ -110,6 +110,12 @@ export class TracePanel implements vscode.Disposable {
       this.panel.onDidChangeViewState(() => this.host.visibilityChanged()),
       vscode.window.onDidChangeActiveColorTheme(() => void this.push()),
     );
+  }
+
+  /** Assessments changed: refresh this panel and the Traces view's badges. */
+  private changed(): void {
+    void this.push();
+    void vscode.commands.executeCommand("scorelens.refreshTraces");
   }
 
   private async push(): Promise<void> {

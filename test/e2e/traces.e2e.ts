@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import type { Frame, Page } from "playwright-core";
-import { close, launch, openScoreLensSidebar, openWorkbench, panelFrame, shot, waitForStatus, type Session } from "./workbench";
+import { close, launch, openScoreLensSidebar, openWorkbench, panelFrame, runCommand, shot, waitForStatus, type Session } from "./workbench";
 
 const OTLP_PORT = Number(process.env.OTLP_PORT ?? 4318);
 const ROOT = path.resolve(__dirname, "../..");
@@ -64,6 +64,12 @@ async function postHostileTrace(): Promise<void> {
     body: JSON.stringify(body),
   });
   assert.equal(res.status, 200);
+}
+
+/** "light" or "dark", from the class VS Code puts on a webview's body. */
+async function themeOf(f: Frame): Promise<string> {
+  const cls = (await f.evaluate("document.body.className")) as string;
+  return /vscode-light|vscode-high-contrast-light/.test(cls) ? "light" : "dark";
 }
 
 async function rowNames(f: Frame): Promise<string[]> {
@@ -150,4 +156,38 @@ test("two selected traces open side by side in the compare panel", async () => {
   await c.locator("text=travelAgent").first().waitFor({ timeout: 30_000 });
   await page.waitForTimeout(800);
   await shot(page, "14-compare-two-traces");
+});
+
+test("an agent trace shows its tree, waterfall and chat view; thumbs up shows a badge in the list", async () => {
+  await runCommand(page, "View: Close All Editors");
+  await page.waitForTimeout(1000);
+  const f = await panelFrame(page, "traces");
+  await f.locator(".tv-row", { hasText: "travelAgent" }).first().click();
+  const t = await panelFrame(page, "trace");
+  await t.locator(".tl-row", { hasText: "travelAgent" }).first().waitFor({ timeout: 30_000 });
+  await t.locator(".tl-row", { hasText: "chat.completions" }).first().click();
+  await t.locator('[data-tab="chat"]').first().click();
+  await t.locator("text=You are a concise travel assistant").first().waitFor({ timeout: 15_000 });
+  await page.waitForTimeout(500);
+  await shot(page, `15-trace-tree-waterfall-chat-${await themeOf(t)}`);
+
+  await t.locator('button[aria-label="Thumbs up"]').click();
+  await t.locator(".fb-comment").fill("Concise and correct.");
+  await t.locator(".fb-form button", { hasText: "Send feedback" }).click();
+  const badge = f.locator(".tv-row", { hasText: "travelAgent" }).first().locator(".assess");
+  await badge.first().waitFor({ timeout: 15_000 });
+  assert.match((await badge.first().getAttribute("title")) ?? (await badge.first().textContent()) ?? "", /user_feedback/);
+  await page.waitForTimeout(500);
+  await shot(page, "16-feedback-badge");
+});
+
+test("the panels follow the other (light/dark) theme", async () => {
+  const before = await (await panelFrame(page, "trace")).evaluate("getComputedStyle(document.body).backgroundColor");
+  await runCommand(page, "Preferences: Toggle between Light/Dark Themes");
+  await page.waitForTimeout(1500);
+  const t = await panelFrame(page, "trace");
+  const after = await t.evaluate("getComputedStyle(document.body).backgroundColor");
+  assert.notEqual(after, before, "the webview picked up the theme's colours");
+  await shot(page, `17-trace-and-traces-${await themeOf(t)}`);
+  await runCommand(page, "Preferences: Toggle between Light/Dark Themes");
 });
