@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { defineNotification, defineRequest } from "./descriptors";
 import { ServerStatus } from "./status";
+import { EvalRun, RunResultRow, ScorerDef, TraceSelection } from "./scoring";
 import { Assessment, FilterError, SpanRecord, TraceDetail, TraceListRow, TraceSkeleton } from "./model";
 
 // NOTIFICATIONS
@@ -109,3 +110,45 @@ export const GetTraceRequest = defineRequest(
   z.object({ traceId: z.string() }),
   TraceDetail.nullable(),
 );
+
+// SCORERS AND RUNS
+
+/** client → server: run one scorer (by file + name) over a trace selection; resolves when the run ends. */
+export const RunScorerRequest = defineRequest(
+  "scorelens/runScorer",
+  "clientToServer",
+  z.object({ file: z.string(), scorerName: z.string(), selection: TraceSelection, runId: z.string().optional() }),
+  EvalRun,
+);
+
+/** server → client: progress of a running evaluation. */
+export const RunProgressNotification = defineNotification(
+  "scorelens/runProgress",
+  "serverToClient",
+  z.object({ runId: z.string(), scorerName: z.string(), done: z.number().int(), total: z.number().int(), errors: z.number().int() }),
+);
+
+/** client → server: cancel a running evaluation (what finished is kept; the run is marked cancelled). */
+export const CancelRunRequest = defineRequest("scorelens/cancelRun", "clientToServer", z.object({ runId: z.string() }), z.object({ cancelled: z.boolean() }));
+
+/** client → server: a run with its result rows (paged). */
+export const GetRunRequest = defineRequest(
+  "scorelens/getRun",
+  "clientToServer",
+  z.object({ runId: z.string(), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(200_000).default(100_000) }),
+  z.object({ run: EvalRun, rows: z.array(RunResultRow), totalRows: z.number().int() }).nullable(),
+);
+
+/** client → server: the newest runs (optionally of one scorer). */
+export const ListRunsRequest = defineRequest(
+  "scorelens/listRuns",
+  "clientToServer",
+  z.object({ scorerName: z.string().optional(), limit: z.number().int().min(1).max(1000).default(50) }),
+  z.object({ runs: z.array(EvalRun) }),
+);
+
+/** client → server: every scorer found in the workspace. */
+export const ListScorersRequest = defineRequest("scorelens/listScorers", "clientToServer", z.object({}), z.object({ scorers: z.array(ScorerDef) }));
+
+/** client → server: workspace trust changed (scorer code only runs in trusted workspaces). */
+export const SetTrustNotification = defineNotification("scorelens/setTrust", "clientToServer", z.object({ trusted: z.boolean() }));

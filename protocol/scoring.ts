@@ -81,3 +81,57 @@ export const AggregateMetric = z.object({
   note: z.string().nullable(),
 });
 export type AggregateMetric = z.infer<typeof AggregateMetric>;
+
+/** Which traces a run scores. */
+export const TraceSelection = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("lastN"), n: z.number().int().min(1).max(1_000_000) }),
+  z.object({ kind: z.literal("filter"), filter: z.string(), limit: z.number().int().min(1).max(1_000_000) }),
+  z.object({ kind: z.literal("traceIds"), traceIds: z.array(z.string()).min(1) }),
+  z.object({ kind: z.literal("timeRange"), fromMs: z.number(), toMs: z.number(), limit: z.number().int().min(1).max(1_000_000) }),
+]);
+export type TraceSelection = z.infer<typeof TraceSelection>;
+
+export const RunStatus = z.enum(["running", "completed", "cancelled", "failed"]);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+/** One evaluation run: scorers over a trace selection. */
+export const EvalRun = z.object({
+  runId: z.string(),
+  scorers: z.array(z.object({ name: z.string(), file: z.string(), sourceHash: z.string() })),
+  selection: TraceSelection,
+  /** Human label of the selection ("last 100 traces", "filter: …"). */
+  selectionLabel: z.string(),
+  status: RunStatus,
+  startedMs: z.number(),
+  durationMs: z.number().nullable(),
+  traceCount: z.number().int(),
+  scoredCount: z.number().int(),
+  errorCount: z.number().int(),
+  aggregates: z.array(AggregateMetric),
+  /** Set when the run failed as a whole (bundle error, no traces…). */
+  message: z.string().nullable(),
+});
+export type EvalRun = z.infer<typeof EvalRun>;
+
+/** One row of a run's results: a trace and what each scorer said about it. */
+export const RunResultRow = z.object({
+  traceId: z.string(),
+  traceName: z.string(),
+  traceState: z.string(),
+  feedbacks: z.array(FeedbackResult),
+  durationMs: z.number(),
+  logs: z.array(z.string()),
+});
+export type RunResultRow = z.infer<typeof RunResultRow>;
+
+/** A short summary for lenses: "mean 0.82 · 3 errors · 1.2 s". */
+export function runSummaryText(run: Pick<EvalRun, "aggregates" | "errorCount" | "durationMs" | "status" | "scoredCount">): string {
+  const parts: string[] = [];
+  const first = run.aggregates.find((a) => a.value !== null);
+  if (first && first.value !== null) parts.push(`${first.aggregation} ${Number.isInteger(first.value) ? first.value : first.value.toFixed(2)}`);
+  parts.push(`${run.scoredCount} traces`);
+  if (run.errorCount > 0) parts.push(`${run.errorCount} error${run.errorCount === 1 ? "" : "s"}`);
+  if (run.durationMs !== null) parts.push(run.durationMs < 1000 ? `${Math.round(run.durationMs)} ms` : `${(run.durationMs / 1000).toFixed(1)} s`);
+  if (run.status !== "completed") parts.push(run.status);
+  return parts.join(" · ");
+}

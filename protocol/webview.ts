@@ -11,8 +11,9 @@ import { z } from "zod";
 import { defineRequest, type RequestDescriptor } from "./descriptors";
 import { ServerStatus } from "./status";
 import { Assessment, FilterError, SpanRecord, TraceDetail, TraceListRow, TraceSkeleton } from "./model";
+import { EvalRun, RunResultRow } from "./scoring";
 
-export const PanelKind = z.enum(["status", "traces", "trace", "compare"]);
+export const PanelKind = z.enum(["status", "traces", "trace", "compare", "results"]);
 export type PanelKind = z.infer<typeof PanelKind>;
 
 /** Theme kind, so panels can pick contrasting accents. Colours themselves come from CSS variables. */
@@ -85,7 +86,19 @@ export const CompareSnapshot = z.object({
 });
 export type CompareSnapshot = z.infer<typeof CompareSnapshot>;
 
-export const HostToWebview = z.discriminatedUnion("type", [HostResponse, StatusSnapshot, TracesSnapshot, TraceSnapshot, CompareSnapshot]);
+/** An evaluation run's results: aggregates and one row per trace (all rows; the table virtualizes). */
+export const ResultsSnapshot = z.object({
+  type: z.literal("results/snapshot"),
+  run: EvalRun.nullable(),
+  rows: z.array(RunResultRow),
+  /** Live progress while the run is going. */
+  progress: z.object({ done: z.number().int(), total: z.number().int() }).nullable(),
+  message: z.string().nullable(),
+  theme: ThemeKind,
+});
+export type ResultsSnapshot = z.infer<typeof ResultsSnapshot>;
+
+export const HostToWebview = z.discriminatedUnion("type", [HostResponse, StatusSnapshot, TracesSnapshot, TraceSnapshot, CompareSnapshot, ResultsSnapshot]);
 export type HostToWebview = z.infer<typeof HostToWebview>;
 
 // ─── requests (webview → host) ────────────────────────────────────────────────
@@ -148,6 +161,11 @@ export const TraceDelete = defineRequest("trace/delete", "webviewToHost", Empty,
 export const TraceCompareWith = defineRequest("trace/compareWith", "webviewToHost", Empty, Ok);
 export const TraceCopyId = defineRequest("trace/copyId", "webviewToHost", Empty, Ok);
 
+/** results panel */
+export const ResultsOpenTrace = defineRequest("results/openTrace", "webviewToHost", z.object({ traceId: z.string() }), Ok);
+export const ResultsCancel = defineRequest("results/cancel", "webviewToHost", Empty, Ok);
+export const ResultsRerun = defineRequest("results/rerun", "webviewToHost", Empty, Ok);
+
 /** compare panel */
 export const CompareOpenTrace = defineRequest("compare/openTrace", "webviewToHost", z.object({ traceId: z.string() }), Ok);
 
@@ -174,4 +192,7 @@ export const WEBVIEW_REQUESTS = {
   [TraceCompareWith.method]: TraceCompareWith,
   [TraceCopyId.method]: TraceCopyId,
   [CompareOpenTrace.method]: CompareOpenTrace,
+  [ResultsOpenTrace.method]: ResultsOpenTrace,
+  [ResultsCancel.method]: ResultsCancel,
+  [ResultsRerun.method]: ResultsRerun,
 } as const;

@@ -28,7 +28,7 @@ const targets = {
   extension: { ...node, entryPoints: { extension: "extension/extension.ts" }, outdir: "dist", external: ["vscode"] },
   server: {
     ...node,
-    entryPoints: { server: "server/main.ts", cli: "server/cli.ts" },
+    entryPoints: { server: "server/main.ts", cli: "server/cli.ts", scorerWorker: "server/scorers/runtime/scorerWorker.ts" },
     outdir: "dist",
     external: ["better-sqlite3"],
   },
@@ -38,7 +38,7 @@ const targets = {
     format: "esm",
     target: "es2022",
     entryPoints: Object.fromEntries(
-      ["status", "traces", "trace", "compare"]
+      ["status", "traces", "trace", "compare", "results"]
         .filter((n) => fs.existsSync(path.join(root, `webview/${n}.ts`)))
         .map((n) => [n, `webview/${n}.ts`]),
     ),
