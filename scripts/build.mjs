@@ -30,7 +30,7 @@ const targets = {
     ...node,
     entryPoints: { server: "server/main.ts", cli: "server/cli.ts", scorerWorker: "server/scorers/runtime/scorerWorker.ts" },
     outdir: "dist",
-    external: ["better-sqlite3"],
+    external: ["better-sqlite3", "esbuild"],
   },
   webview: {
     ...common,

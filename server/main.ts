@@ -17,6 +17,8 @@ import {
   TracesChangedNotification,
 } from "../protocol/lsp";
 import { TraceHandlers } from "./handlers/traceHandlers";
+import { CancelRunRequest, GetRunRequest, ListRunsRequest, RunProgressNotification, RunScorerRequest } from "../protocol/lsp";
+import { RunManager } from "./scorers/runManager";
 import { formatZodError } from "../protocol/descriptors";
 import { ServerInitOptions } from "../protocol/settings";
 import { TraceServer } from "./core/traceServer";
@@ -33,6 +35,7 @@ setLogSink((level, line) => {
 
 let server: TraceServer | null = null;
 let handlers: TraceHandlers | null = null;
+let runs: RunManager | null = null;
 let options: ServerInitOptions | null = null;
 
 process.on("uncaughtException", (e) => log.error("uncaught exception in the server:", e));
@@ -63,6 +66,11 @@ connection.onInitialized(() => {
     .then((s) => {
       server = s;
       handlers = new TraceHandlers(s);
+      runs = new RunManager({
+        db: s.db,
+        queries: s.queries,
+        onProgress: (p) => sendNotification(connection, RunProgressNotification, p),
+      });
       s.onStatus((status) => sendNotification(connection, StatusNotification, status));
       let pendingIds = new Set<string>();
       let timer: NodeJS.Timeout | null = null;
@@ -123,6 +131,34 @@ handleRequest(connection, SearchTraceRequest, (p) => requireHandlers().search(p)
 handleRequest(connection, DeleteTracesRequest, (p) => requireHandlers().deleteTraces(p));
 handleRequest(connection, LogAssessmentRequest, (p) => requireHandlers().logAssessment(p));
 handleRequest(connection, DeleteAssessmentRequest, (p) => requireHandlers().deleteAssessment(p));
+
+function requireRuns(): RunManager {
+  if (!runs) throw new Error("the trace server is still starting");
+  return runs;
+}
+handleRequest(connection, RunScorerRequest, (p) =>
+  requireRuns().run({
+    file: p.file,
+    scorerName: p.scorerName,
+    selection: p.selection,
+    aggregations: aggregationsOf(p.file, p.scorerName),
+    ...(p.runId ? { runId: p.runId } : {}),
+  }),
+);
+handleRequest(connection, CancelRunRequest, (p) => ({ cancelled: requireRuns().cancel(p.runId) }));
+handleRequest(connection, GetRunRequest, (p) => {
+  const r = requireRuns();
+  const run = r.store.get(p.runId);
+  if (!run) return null;
+  const { rows, total } = r.store.rows(p.runId, p.offset, p.limit);
+  return { run, rows, totalRows: total };
+});
+handleRequest(connection, ListRunsRequest, (p) => ({ runs: requireRuns().store.list(p.limit, p.scorerName) }));
+
+/** Declared aggregations of a scorer, from the workspace index (null = MLflow's default, mean). */
+function aggregationsOf(_file: string, _name: string): string[] | null {
+  return null;
+}
 handleRequest(connection, GetTraceRequest, (p) => {
   const s = requireServer();
   const summary = s.queries.getSummary(p.traceId);
@@ -134,6 +170,7 @@ async function shutdown(): Promise<void> {
   if (shuttingDown) return;
   shuttingDown = true;
   try {
+    await runs?.dispose();
     await server?.close();
   } catch (e) {
     log.error("error while closing the store:", e);

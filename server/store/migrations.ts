@@ -121,6 +121,38 @@ export const MIGRATIONS: readonly Migration[] = [
         SELECT 1, count(*), coalesce(sum(span_count), 0) FROM traces;
     `,
   },
+  {
+    version: 4,
+    description: "evaluation runs and their per-trace results",
+    sql: `
+      CREATE TABLE eval_runs (
+        run_id           TEXT PRIMARY KEY,
+        scorers          TEXT NOT NULL,
+        selection        TEXT NOT NULL,
+        selection_label  TEXT NOT NULL,
+        status           TEXT NOT NULL,
+        started_ms       REAL NOT NULL,
+        duration_ms      REAL,
+        trace_count      INTEGER NOT NULL,
+        scored_count     INTEGER NOT NULL,
+        error_count      INTEGER NOT NULL,
+        aggregates       TEXT NOT NULL,
+        message          TEXT
+      );
+      CREATE INDEX eval_runs_started ON eval_runs(started_ms DESC);
+
+      CREATE TABLE run_results (
+        run_id       TEXT NOT NULL,
+        seq          INTEGER NOT NULL,
+        trace_id     TEXT NOT NULL,
+        scorer_name  TEXT NOT NULL,
+        feedbacks    TEXT NOT NULL,
+        duration_ms  REAL NOT NULL,
+        logs         TEXT NOT NULL,
+        PRIMARY KEY (run_id, seq, scorer_name)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
