@@ -8,12 +8,28 @@ import type { TracesView } from "./views/tracesView";
 import { ComparePanel } from "./webviews/comparePanel";
 import { StatusPanel } from "./webviews/statusPanel";
 import { TracePanel } from "./webviews/tracePanel";
+import { pickAndRunScorer, runScorer, runScorerOn, showRun, type ScorerCtx } from "./scorers/scorerCommands";
+import { TraceSelection } from "../protocol/scoring";
 
 export interface Ctx {
   context: vscode.ExtensionContext;
   client: ServerClient;
   tracesView: TracesView;
 }
+
+function scorerCtx(ctx: Ctx): ScorerCtx {
+  return {
+    context: ctx.context,
+    client: ctx.client,
+    currentFilter: () => ctx.tracesView.currentFilter,
+    selectedTraceIds: () => [],
+  };
+}
+
+const str = (v: unknown, what: string): string => {
+  if (typeof v !== "string" || v === "") throw new Error(`missing ${what}`);
+  return v;
+};
 
 type Handler = (ctx: Ctx, ...args: unknown[]) => unknown;
 
@@ -59,6 +75,14 @@ export const COMMANDS: Record<CommandId, Handler> = {
     const r = isId(right) ? bare(right) : await pickTrace(ctx, "Compare: second trace", l);
     if (r) ComparePanel.show(ctx.context, ctx.client, l, r);
   },
+  "scorelens.runScorer": async (ctx, file, name, target) => {
+    const sel = TraceSelection.safeParse(target);
+    const n = vscode.workspace.getConfiguration("scorelens").get<number>("scorers.lastN", 100);
+    await runScorer(scorerCtx(ctx), str(file, "scorer file"), str(name, "scorer name"), sel.success ? sel.data : { kind: "lastN", n });
+  },
+  "scorelens.runScorerOn": (ctx, file, name) => runScorerOn(scorerCtx(ctx), str(file, "scorer file"), str(name, "scorer name")),
+  "scorelens.runScorerPick": (ctx) => pickAndRunScorer(scorerCtx(ctx)),
+  "scorelens.showRun": (ctx, runId) => showRun(scorerCtx(ctx), runId),
 };
 
 export function registerCommands(ctx: Ctx): vscode.Disposable[] {

@@ -48,5 +48,9 @@ export function serverInitOptions(context: vscode.ExtensionContext): ServerInitO
     retentionMaxAgeDays: s["retention.maxAgeDays"],
     retentionMaxDatabaseMB: s["retention.maxDatabaseMB"],
     workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+    trusted: vscode.workspace.isTrusted,
+    scorerLastN: s["scorers.lastN"],
+    scorerTimeoutMs: Math.round(s["scorers.timeoutSeconds"] * 1000),
+    scorerMemoryLimitMB: s["scorers.memoryLimitMB"],
   };
 }

@@ -5,7 +5,8 @@ import { initLog, log } from "./log";
 import { ServerClient } from "./serverClient";
 import { StatusBar } from "./statusBar";
 import { REQUIRES_SERVER_RESTART, SETTINGS_SECTION } from "../protocol/settings";
-import { TracesChangedNotification } from "../protocol/lsp";
+import { RunProgressNotification, SetTrustNotification, TracesChangedNotification } from "../protocol/lsp";
+import { activeReporters } from "./scorers/scorerCommands";
 import { TracesView } from "./views/tracesView";
 import { TracePanel } from "./webviews/tracePanel";
 
@@ -18,6 +19,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const c = client;
   const tracesView = new TracesView(context, c);
   c.onNotification(TracesChangedNotification, (p) => TracePanel.refresh(p.traceIds));
+  c.onNotification(RunProgressNotification, (p) => activeReporters.get(p.runId)?.(p.done, p.total, p.errors));
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void c.notify(SetTrustNotification, { trusted: true })));
   context.subscriptions.push(
     statusBar,
     tracesView,

@@ -148,6 +148,10 @@ export class ServerClient implements vscode.Disposable {
     });
   }
 
+  async notify<M extends string, P extends z.ZodType>(desc: NotificationDescriptor<M, P>, params: z.input<P>): Promise<void> {
+    await this.client?.sendNotification(desc.method, params);
+  }
+
   async request<M extends string, P extends z.ZodType, R extends z.ZodType>(
     desc: RequestDescriptor<M, P, R>,
     params: z.input<P>,

@@ -7,5 +7,9 @@ export const COMMAND_IDS = [
   "scorelens.refreshTraces",
   "scorelens.openTrace",
   "scorelens.compareTraces",
+  "scorelens.runScorer",
+  "scorelens.runScorerOn",
+  "scorelens.runScorerPick",
+  "scorelens.showRun",
 ] as const;
 export type CommandId = (typeof COMMAND_IDS)[number];

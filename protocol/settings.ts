@@ -11,12 +11,21 @@ export const Settings = z.object({
   "otlp.allowedOrigins": z.array(z.string()).default([]),
   "retention.maxAgeDays": z.number().min(0).default(30),
   "retention.maxDatabaseMB": z.number().min(0).default(2048),
+  "scorers.lastN": z.number().int().min(1).max(1_000_000).default(100),
+  "scorers.timeoutSeconds": z.number().min(1).max(3600).default(30),
+  "scorers.memoryLimitMB": z.number().int().min(64).max(16384).default(512),
 });
 export type Settings = z.infer<typeof Settings>;
 export const SETTINGS_SECTION = "scorelens";
 
 /** Settings whose change needs a server restart. */
-export const REQUIRES_SERVER_RESTART: ReadonlyArray<keyof Settings> = ["databasePath", "otlp.port"];
+export const REQUIRES_SERVER_RESTART: ReadonlyArray<keyof Settings> = [
+  "databasePath",
+  "otlp.port",
+  "scorers.lastN",
+  "scorers.timeoutSeconds",
+  "scorers.memoryLimitMB",
+];
 
 /** Options the extension passes to the server at startup (LSP initializationOptions). */
 export const ServerInitOptions = z.object({
@@ -28,5 +37,10 @@ export const ServerInitOptions = z.object({
   retentionMaxDatabaseMB: z.number().min(0),
   /** Workspace folders (fs paths) the server may index. */
   workspaceFolders: z.array(z.string()),
+  /** VS Code Workspace Trust: scorer code only runs in a trusted workspace. */
+  trusted: z.boolean().default(true),
+  scorerLastN: z.number().int().min(1).default(100),
+  scorerTimeoutMs: z.number().int().min(1000).default(30_000),
+  scorerMemoryLimitMB: z.number().int().min(64).default(512),
 });
 export type ServerInitOptions = z.infer<typeof ServerInitOptions>;

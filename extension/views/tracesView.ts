@@ -143,6 +143,11 @@ export class TracesView implements vscode.WebviewViewProvider, vscode.Disposable
     this.host?.post(snapshot);
   }
 
+  /** The filter applied in the view ("" for none). */
+  get currentFilter(): string {
+    return this.filterError ? "" : this.filter;
+  }
+
   /** Newest trace ids currently listed (for quick picks). */
   get listed(): readonly TraceListRow[] {
     return this.rows;

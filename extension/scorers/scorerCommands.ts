@@ -1,0 +1,137 @@
+/**
+ * Running scorers from lenses and the palette: picks the traces, shows progress with cancel,
+ * opens the results panel, and reports the outcome.
+ */
+import * as crypto from "node:crypto";
+import * as vscode from "vscode";
+import { CancelRunRequest, ListRunsRequest, ListScorersRequest, RunScorerRequest } from "../../protocol/lsp";
+import { runSummaryText, type TraceSelection } from "../../protocol/scoring";
+import type { ServerClient } from "../serverClient";
+import { ResultsPanel } from "../webviews/resultsPanel";
+
+export interface ScorerCtx {
+  context: vscode.ExtensionContext;
+  client: ServerClient;
+  /** The Traces view's current filter and selection. */
+  currentFilter(): string;
+  selectedTraceIds(): string[];
+}
+
+export function lastN(): number {
+  return vscode.workspace.getConfiguration("scorelens").get<number>("scorers.lastN", 100);
+}
+
+export async function runScorer(ctx: ScorerCtx, file: string, scorerName: string, selection: TraceSelection): Promise<void> {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage("ScoreLens runs scorer code only in a trusted workspace.", "Manage Workspace Trust").then((a) => {
+      if (a) void vscode.commands.executeCommand("workbench.trust.manage");
+    });
+    return;
+  }
+  const runId = `run-${Date.now().toString(36)}-${crypto.randomBytes(4).toString("hex")}`;
+  const rerun = () => void runScorer(ctx, file, scorerName, selection);
+  const panel = ResultsPanel.show(ctx.context, ctx.client, runId, `${scorerName} · running`, rerun);
+  const run = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `ScoreLens: running ${scorerName}`, cancellable: true },
+    async (progress, token) => {
+      token.onCancellationRequested(() => void ctx.client.request(CancelRunRequest, { runId }));
+      const sub = progressReporter(progress);
+      activeReporters.set(runId, sub);
+      try {
+        return await ctx.client.request(RunScorerRequest, { file, scorerName, selection, runId });
+      } finally {
+        activeReporters.delete(runId);
+      }
+    },
+  );
+  ResultsPanel.finished(runId);
+  void panel;
+  if (run.status === "failed") {
+    void vscode.window.showErrorMessage(`ScoreLens: ${scorerName} could not run: ${run.message ?? "unknown error"}`);
+  }
+}
+
+/** Progress callbacks keyed by run id (fed by the server's runProgress notifications). */
+export const activeReporters = new Map<string, (done: number, total: number, errors: number) => void>();
+
+function progressReporter(progress: vscode.Progress<{ message?: string; increment?: number }>) {
+  let last = 0;
+  return (done: number, total: number, errors: number) => {
+    const pct = total > 0 ? (done / total) * 100 : 0;
+    progress.report({ message: `${done} / ${total} traces${errors ? ` · ${errors} errors` : ""}`, increment: pct - last });
+    last = pct;
+  };
+}
+
+export async function runScorerOn(ctx: ScorerCtx, file: string, scorerName: string): Promise<void> {
+  const n = lastN();
+  const filter = ctx.currentFilter();
+  const selected = ctx.selectedTraceIds();
+  type Item = vscode.QuickPickItem & { make: () => Promise<TraceSelection | undefined> };
+  const items: Item[] = [
+    { label: `Last ${n} traces`, make: async () => ({ kind: "lastN", n }) },
+    {
+      label: "Last N traces…",
+      make: async () => {
+        const v = await vscode.window.showInputBox({ prompt: "How many of the newest traces?", value: "1000", validateInput: (s) => (/^\d+$/.test(s) && Number(s) > 0 ? null : "a positive whole number") });
+        return v ? { kind: "lastN", n: Number(v) } : undefined;
+      },
+    },
+    {
+      label: filter ? `Traces matching the Traces view filter` : "Traces matching a filter…",
+      ...(filter ? { description: filter } : {}),
+      make: async () => {
+        const f = filter || (await vscode.window.showInputBox({ prompt: "MLflow filter_string", placeHolder: "trace.status = 'ERROR' AND tag.env = 'prod'" }));
+        return f ? { kind: "filter", filter: f, limit: 100_000 } : undefined;
+      },
+    },
+    ...(selected.length
+      ? [{ label: `The ${selected.length} selected trace${selected.length === 1 ? "" : "s"}`, make: async () => ({ kind: "traceIds", traceIds: selected }) as TraceSelection }]
+      : []),
+    {
+      label: "A time range…",
+      make: async () => {
+        const pick = await vscode.window.showQuickPick(
+          [
+            { label: "Last hour", ms: 3_600_000 },
+            { label: "Last 24 hours", ms: 86_400_000 },
+            { label: "Last 7 days", ms: 7 * 86_400_000 },
+          ],
+          { title: "Time range" },
+        );
+        if (!pick) return undefined;
+        const now = Date.now();
+        return { kind: "timeRange", fromMs: now - pick.ms, toMs: now, limit: 100_000 };
+      },
+    },
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: `Run ${scorerName} on…` });
+  const selection = await pick?.make();
+  if (selection) await runScorer(ctx, file, scorerName, selection);
+}
+
+export async function showRun(ctx: ScorerCtx, runId?: unknown): Promise<void> {
+  let id = typeof runId === "string" ? runId : undefined;
+  if (!id) {
+    const { runs } = await ctx.client.request(ListRunsRequest, { limit: 50 });
+    const pick = await vscode.window.showQuickPick(
+      runs.map((r) => ({ label: r.scorers.map((s) => s.name).join(", "), description: `${r.selectionLabel} · ${runSummaryText(r)}`, detail: new Date(r.startedMs).toLocaleString(), id: r.runId })),
+      { title: "Open which run?" },
+    );
+    id = pick?.id;
+  }
+  if (id) ResultsPanel.show(ctx.context, ctx.client, id, "Results", null);
+}
+
+export async function pickAndRunScorer(ctx: ScorerCtx): Promise<void> {
+  const { scorers } = await ctx.client.request(ListScorersRequest, {});
+  if (scorers.length === 0) {
+    void vscode.window.showInformationMessage("No scorer() definitions found in this workspace. See examples/scorers.ts for the shape.");
+    return;
+  }
+  const pick = await vscode.window.showQuickPick(
+    scorers.map((s) => ({ label: s.name, description: vscode.workspace.asRelativePath(s.file), file: s.file, name: s.exportName ?? s.name })),
+    { title: "Run which scorer?" },
+  );
+  if (pick) await runScorerOn(ctx, pick.file, pick.name);
+}
