@@ -63,6 +63,7 @@ export class ServerClient implements vscode.Disposable {
         { scheme: "file", language: "javascriptreact" },
       ],
       outputChannel: vscode.window.createOutputChannel("ScoreLens Server", { log: true }),
+      synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher("**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts}") },
       initializationOptions: () => serverInitOptions(this.context),
       errorHandler: {
         error: (error, _message, count): ErrorHandlerResult => {

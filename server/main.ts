@@ -19,6 +19,7 @@ import {
 import { TraceHandlers } from "./handlers/traceHandlers";
 import { CancelRunRequest, GetRunRequest, ListRunsRequest, RunProgressNotification, RunScorerRequest } from "../protocol/lsp";
 import { RunManager } from "./scorers/runManager";
+import { ScorerFeatures } from "./handlers/scorerFeatures";
 import { formatZodError } from "../protocol/descriptors";
 import { ServerInitOptions } from "../protocol/settings";
 import { TraceServer } from "./core/traceServer";
@@ -36,6 +37,7 @@ setLogSink((level, line) => {
 let server: TraceServer | null = null;
 let handlers: TraceHandlers | null = null;
 let runs: RunManager | null = null;
+let scorers: ScorerFeatures | null = null;
 let options: ServerInitOptions | null = null;
 
 process.on("uncaughtException", (e) => log.error("uncaught exception in the server:", e));
@@ -47,8 +49,21 @@ connection.onInitialize((params) => {
     throw new Error(`invalid initializationOptions: ${formatZodError(parsed.error)}`);
   }
   options = parsed.data;
+  const o = parsed.data;
+  scorers = new ScorerFeatures(connection, {
+    workspaceFolders: o.workspaceFolders,
+    trusted: o.trusted,
+    lastN: o.scorerLastN,
+    runs: () => runs?.store ?? null,
+  });
   return {
-    capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      codeLensProvider: { resolveProvider: false },
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: ['"', "'", "{", ",", " "] },
+      codeActionProvider: { codeActionKinds: ["quickfix"] },
+    },
     serverInfo: { name: "scorelens-server" },
   };
 });
@@ -56,6 +71,7 @@ connection.onInitialize((params) => {
 connection.onInitialized(() => {
   const o = options;
   if (!o) return;
+  void scorers?.start().catch((e: unknown) => log.error("indexing scorers failed:", e));
   TraceServer.start({
     dbPath: o.dbPath,
     otlpPort: o.otlpPort,
@@ -69,7 +85,10 @@ connection.onInitialized(() => {
       runs = new RunManager({
         db: s.db,
         queries: s.queries,
+        timeoutMs: o.scorerTimeoutMs,
+        memoryLimitMB: o.scorerMemoryLimitMB,
         onProgress: (p) => sendNotification(connection, RunProgressNotification, p),
+        onFinished: () => scorers?.refreshAll(),
       });
       s.onStatus((status) => sendNotification(connection, StatusNotification, status));
       let pendingIds = new Set<string>();
@@ -156,8 +175,9 @@ handleRequest(connection, GetRunRequest, (p) => {
 handleRequest(connection, ListRunsRequest, (p) => ({ runs: requireRuns().store.list(p.limit, p.scorerName) }));
 
 /** Declared aggregations of a scorer, from the workspace index (null = MLflow's default, mean). */
-function aggregationsOf(_file: string, _name: string): string[] | null {
-  return null;
+function aggregationsOf(file: string, name: string): string[] | null {
+  const def = scorers?.index.byFile(file).find((d) => d.exportName === name || d.name === name);
+  return def?.aggregations?.filter((a) => a !== "custom") ?? null;
 }
 handleRequest(connection, GetTraceRequest, (p) => {
   const s = requireServer();

@@ -30,6 +30,9 @@ export interface RunManagerOptions {
   queries: TraceQueries;
   timeoutMs?: number;
   onProgress?: (p: { runId: string; scorerName: string; done: number; total: number; errors: number }) => void;
+  /** Called after every run (lenses show the latest result). */
+  onFinished?: (run: EvalRun) => void;
+  memoryLimitMB?: number;
   /** The SDK bundle scorer files' "scorelens" imports resolve to (default: dist/sdk beside the server). */
   sdkEntry?: string;
 }
@@ -59,7 +62,10 @@ export class RunManager {
   }
 
   private getPool(): ScorerWorkerPool {
-    this.pool ??= new ScorerWorkerPool({ timeoutMs: this.opts.timeoutMs ?? 30_000 });
+    this.pool ??= new ScorerWorkerPool({
+      timeoutMs: this.opts.timeoutMs ?? 30_000,
+      ...(this.opts.memoryLimitMB ? { maxOldGenerationSizeMb: this.opts.memoryLimitMB } : {}),
+    });
     return this.pool;
   }
 
@@ -95,6 +101,16 @@ export class RunManager {
   }
 
   async run(req: RunRequest): Promise<EvalRun> {
+    const run = await this.runOnce(req);
+    try {
+      this.opts.onFinished?.(run);
+    } catch (e) {
+      log.warn("onFinished failed:", e);
+    }
+    return run;
+  }
+
+  private async runOnce(req: RunRequest): Promise<EvalRun> {
     const runId = req.runId ?? newRunId();
     const started = Date.now();
     const t0 = performance.now();

@@ -33,6 +33,10 @@ export function initOptions(dbPath: string, over: Partial<ServerInitOptions> = {
     retentionMaxAgeDays: 0,
     retentionMaxDatabaseMB: 0,
     workspaceFolders: [],
+    trusted: true,
+    scorerLastN: 100,
+    scorerTimeoutMs: 30_000,
+    scorerMemoryLimitMB: 512,
     ...over,
   };
 }

@@ -41,6 +41,8 @@ export interface LensState {
   lastRuns: ReadonlyMap<string, LastRun>;
   /** By scorer name. */
   registrations: ReadonlyMap<string, Registration>;
+  /** False until registration (monitoring) is available: no "Register" lens. Default true. */
+  registrationEnabled?: boolean;
 }
 
 export interface RunTarget {
@@ -95,15 +97,17 @@ export function scorerLenses(defs: readonly ScorerDef[], state: LensState): Scor
       lenses.push({ range: { start: { ...range.start }, end: { ...range.end } }, title, command, arguments: args });
     };
     const target: RunTarget = { kind: "lastN", n };
-    lens(`▶ Run on last ${n} ${n === 1 ? "trace" : "traces"}`, SCORER_LENS_COMMANDS.run, [def.file, def.name, target]);
-    lens("Run on…", SCORER_LENS_COMMANDS.runOn, [def.file, def.name]);
+    // The runtime finds a scorer by its export name (always unambiguous) or its scorer name.
+    const runName = def.exportName ?? def.name;
+    lens(`▶ Run on last ${n} ${n === 1 ? "trace" : "traces"}`, SCORER_LENS_COMMANDS.run, [def.file, runName, target]);
+    lens("Run on…", SCORER_LENS_COMMANDS.runOn, [def.file, runName]);
     const last = state.lastRuns.get(def.name);
     if (last) lens(last.summary, SCORER_LENS_COMMANDS.showRun, [last.runId]);
     const reg = state.registrations.get(def.name);
     if (reg) {
       lens(registrationStatus(reg), "", []);
       if (reg.sourceChanged) lens("Source changed since registration — Update", SCORER_LENS_COMMANDS.updateRegistration, [def.file, def.name]);
-    } else {
+    } else if (state.registrationEnabled !== false) {
       lens("Register", SCORER_LENS_COMMANDS.register, [def.file, def.name]);
     }
   }

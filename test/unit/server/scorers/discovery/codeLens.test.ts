@@ -34,10 +34,13 @@ test("trusted, never run, not registered: Run on last N, Run on…, Register", (
   const lenses = scorerLenses(len, state());
   const line = len[0]?.range.startLine ?? -1;
   assert.deepEqual(summary(lenses), [
-    [line, "▶ Run on last 20 traces", "scorelens.runScorer", [file, "response_length", { kind: "lastN", n: 20 }]],
-    [line, "Run on…", "scorelens.runScorerOn", [file, "response_length"]],
+    // run arguments name the export (what the runtime loads); this scorer is exported as responseLength
+    [line, "▶ Run on last 20 traces", "scorelens.runScorer", [file, len[0]?.exportName ?? "response_length", { kind: "lastN", n: 20 }]],
+    [line, "Run on…", "scorelens.runScorerOn", [file, len[0]?.exportName ?? "response_length"]],
     [line, "Register", "scorelens.registerScorer", [file, "response_length"]],
   ]);
+  // Until monitoring exists the server turns the Register lens off.
+  assert.ok(!scorerLenses(len, state({ registrationEnabled: false })).some((l) => l.title === "Register"));
   // Lenses sit at the start of the definition, zero-width, and are valid LSP CodeLenses.
   const lsp = lenses.map(toLsp);
   assert.deepEqual(lsp[0]?.range.start, lsp[0]?.range.end);

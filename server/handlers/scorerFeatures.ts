@@ -1,0 +1,186 @@
+/**
+ * Scorer language features over LSP: the workspace scorer index (open documents + disk),
+ * CodeLens, diagnostics with quick fixes, hover, completion, and "scorelens/listScorers".
+ * Wiring only: the logic is in server/scorers/discovery (pure modules).
+ */
+import { fileURLToPath, pathToFileURL } from "node:url";
+import {
+  CodeActionKind,
+  FileChangeType,
+  TextDocuments,
+  type CodeAction,
+  type Connection,
+  type Diagnostic,
+} from "vscode-languageserver/node";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { ListScorersRequest, SetTrustNotification } from "../../protocol/lsp";
+import { runSummaryText, type ScorerDef } from "../../protocol/scoring";
+import { log } from "../log";
+import { scorerLenses, type LastRun } from "../scorers/discovery/codeLens";
+import { quickFixes, scorerDiagnostics } from "../scorers/discovery/diagnostics";
+import { SCORER_FILE_EXTENSIONS } from "../scorers/discovery/findScorers";
+import { scorerCompletions, scorerHover } from "../scorers/discovery/hoverAndCompletion";
+import { ScorerIndex } from "../scorers/discovery/workspaceIndex";
+import type { RunStore } from "../scorers/runStore";
+import { handleRequest } from "../lspBinding";
+
+export interface ScorerFeaturesOptions {
+  workspaceFolders: string[];
+  trusted: boolean;
+  lastN: number;
+  /** The run store, once the trace server is up (for "last run" lenses and hovers). */
+  runs: () => RunStore | null;
+}
+
+const isScorerFile = (file: string) => SCORER_FILE_EXTENSIONS.some((ext) => file.endsWith(ext)) && !file.endsWith(".d.ts");
+
+function toPath(uri: string): string | null {
+  try {
+    return uri.startsWith("file:") ? fileURLToPath(uri) : null;
+  } catch {
+    return null;
+  }
+}
+
+export class ScorerFeatures {
+  readonly index = new ScorerIndex();
+  private readonly documents = new TextDocuments(TextDocument);
+  private trusted: boolean;
+  private readonly pending = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly opts: ScorerFeaturesOptions,
+  ) {
+    this.trusted = opts.trusted;
+    this.documents.listen(connection);
+    this.documents.onDidChangeContent((e) => this.schedule(e.document.uri));
+    this.documents.onDidClose((e) => {
+      const file = toPath(e.document.uri);
+      if (!file || !isScorerFile(file)) return;
+      void this.index.closeDocument(file).then(() => this.refreshAll());
+      void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    });
+
+    connection.onCodeLens((p) => {
+      const file = toPath(p.textDocument.uri);
+      if (!file) return [];
+      const defs = this.index.byFile(file);
+      return scorerLenses(defs, {
+        trusted: this.trusted,
+        lastN: opts.lastN,
+        lastRuns: this.lastRuns(defs),
+        registrations: new Map(),
+        registrationEnabled: false,
+      }).map((l) => ({ range: l.range, command: { title: l.title, command: l.command, arguments: l.arguments } }));
+    });
+    connection.onHover((p) => {
+      const file = toPath(p.textDocument.uri);
+      if (!file) return null;
+      const defs = this.index.byFile(file);
+      const md = scorerHover(defs, p.position, this.lastRuns(defs), new Map());
+      return md ? { contents: { kind: "markdown", value: md } } : null;
+    });
+    connection.onCompletion((p) => {
+      const doc = this.documents.get(p.textDocument.uri);
+      const file = toPath(p.textDocument.uri);
+      if (!doc || !file || !isScorerFile(file)) return [];
+      return scorerCompletions(doc.getText(), p.position, file);
+    });
+    connection.onCodeAction((p) => {
+      const doc = this.documents.get(p.textDocument.uri);
+      if (!doc) return [];
+      const actions: CodeAction[] = [];
+      for (const d of p.context.diagnostics) {
+        if (d.source !== "scorelens") continue;
+        for (const fix of quickFixes({ range: d.range, code: typeof d.code === "string" ? d.code : "", data: d.data }, doc.getText())) {
+          actions.push({
+            title: fix.title,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [d],
+            isPreferred: fix.isPreferred,
+            edit: { changes: { [p.textDocument.uri]: fix.edits } },
+          });
+        }
+      }
+      return actions;
+    });
+    connection.onDidChangeWatchedFiles((p) => {
+      void (async () => {
+        for (const c of p.changes) {
+          const file = toPath(c.uri);
+          if (!file || !isScorerFile(file) || this.documents.get(c.uri)) continue;
+          if (c.type === FileChangeType.Deleted) this.index.remove(file);
+          else await this.index.refreshFile(file);
+        }
+        this.refreshAll();
+      })().catch((e: unknown) => log.warn("scorer index update failed:", e));
+    });
+    connection.onNotification(SetTrustNotification.method, (raw: unknown) => {
+      const parsed = SetTrustNotification.params.safeParse(raw);
+      if (!parsed.success) return;
+      this.trusted = parsed.data.trusted;
+      this.refreshAll();
+    });
+    handleRequest(connection, ListScorersRequest, () => ({ scorers: this.index.all() }));
+  }
+
+  /** Walks the workspace once at startup; open documents are indexed as they open. */
+  async start(): Promise<void> {
+    const t0 = Date.now();
+    const report = await this.index.indexFolders(this.opts.workspaceFolders);
+    log.info(`scorer index: ${this.index.all().length} scorer(s) in ${Date.now() - t0} ms`, report.warnings.length ? report.warnings.join("; ") : "");
+    this.refreshAll();
+  }
+
+  /** The newest run of each scorer of a file, by scorer name (runs are recorded under the export name the lens passed). */
+  private lastRuns(defs: readonly ScorerDef[]): Map<string, LastRun> {
+    const out = new Map<string, LastRun>();
+    const store = this.opts.runs();
+    if (!store || defs.length === 0) return out;
+    const runs = store.list(200);
+    for (const d of defs) {
+      const r = runs.find((x) => x.scorers.some((s) => s.file === d.file && (s.name === d.exportName || s.name === d.name)));
+      if (r) out.set(d.name, { runId: r.runId, summary: runSummaryText(r) });
+    }
+    return out;
+  }
+
+  private schedule(uri: string): void {
+    const t = this.pending.get(uri);
+    if (t) clearTimeout(t);
+    this.pending.set(
+      uri,
+      setTimeout(() => {
+        this.pending.delete(uri);
+        this.reindexDocument(uri);
+      }, 150),
+    );
+  }
+
+  private reindexDocument(uri: string): void {
+    const doc = this.documents.get(uri);
+    const file = toPath(uri);
+    if (!doc || !file || !isScorerFile(file)) return;
+    this.index.update(file, doc.getText());
+    this.refreshAll();
+  }
+
+  private publish(uri: string): void {
+    const doc = this.documents.get(uri);
+    const file = toPath(uri);
+    if (!doc || !file || !isScorerFile(file)) return;
+    const diagnostics: Diagnostic[] = scorerDiagnostics(this.index.byFile(file), doc.getText(), file, this.index);
+    void this.connection.sendDiagnostics({ uri, diagnostics });
+  }
+
+  /** Re-publishes diagnostics of open documents (names are workspace-wide) and refreshes lenses. */
+  refreshAll(): void {
+    for (const d of this.documents.all()) this.publish(d.uri);
+    void this.connection.sendRequest("workspace/codeLens/refresh").catch(() => undefined);
+  }
+
+  uriOf(file: string): string {
+    return pathToFileURL(file).toString();
+  }
+}
