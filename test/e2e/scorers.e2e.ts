@@ -1,0 +1,86 @@
+/**
+ * Scorer authoring in a real VS Code: examples/scorers.ts shows "▶ Run on last 100 traces"
+ * lenses; clicking one runs the scorer in worker threads over the stored traces and opens the
+ * results; a bad parameter name gets a diagnostic.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import type { Page } from "playwright-core";
+import { close, launch, openWorkbench, panelFrame, runCommand, shot, waitForStatus, WS_DIR, type Session } from "./workbench";
+
+const OTLP_PORT = Number(process.env.OTLP_PORT ?? 4318);
+const ROOT = path.resolve(__dirname, "../..");
+const BAD_FILE = path.join(WS_DIR, "e2e-bad-scorer.ts");
+let session: Session;
+let page: Page;
+
+before(async () => {
+  session = await launch();
+  page = session.context.pages()[0] ?? (await session.context.newPage());
+  await openWorkbench(page);
+  await waitForStatus(page, new RegExp(`ScoreLens :${OTLP_PORT}\\b`));
+  const r = spawnSync(process.execPath, ["--import", "tsx", "examples/agent/runAgent.ts", "--runs", "10"], {
+    cwd: ROOT,
+    env: { ...process.env, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${OTLP_PORT}/v1/traces` },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+});
+
+after(async () => {
+  fs.rmSync(BAD_FILE, { force: true });
+  await close(session);
+});
+
+async function openFile(name: string): Promise<void> {
+  await page.keyboard.press("Control+P");
+  const input = page.locator(".quick-input-widget input.input");
+  await input.waitFor({ timeout: 15_000 });
+  await input.fill(name);
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: name }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press("Enter");
+  await page.locator(".monaco-editor .view-lines").first().waitFor({ timeout: 30_000 });
+}
+
+test("examples/scorers.ts shows a run lens above every scorer", async () => {
+  await runCommand(page, "View: Close All Editors");
+  await openFile("scorers.ts");
+  const lens = page.locator(".codelens-decoration a", { hasText: "Run on last 100 traces" });
+  await lens.first().waitFor({ timeout: 60_000 });
+  assert.ok((await lens.count()) >= 3, "several scorers have lenses in view");
+  await page.waitForTimeout(500);
+  await shot(page, "20-scorer-lenses");
+});
+
+test("clicking the lens runs the scorer on the stored traces and shows the results", async () => {
+  await page.locator(".codelens-decoration a", { hasText: "Run on last 100 traces" }).first().click();
+  const r = await panelFrame(page, "results", 60_000);
+  await r.locator("text=response_length").first().waitFor({ timeout: 60_000 });
+  await r.locator("text=/completed/i").first().waitFor({ timeout: 60_000 });
+  await page.waitForTimeout(800);
+  await shot(page, "21-scorer-results");
+  // the lens now carries the run summary
+  await runCommand(page, "View: Close All Editors");
+  await openFile("scorers.ts");
+  await page.locator(".codelens-decoration a", { hasText: /mean \d/ }).first().waitFor({ timeout: 30_000 });
+  await shot(page, "22-lens-with-last-run");
+});
+
+test("a destructured parameter that is not inputs/outputs/expectations/trace gets a diagnostic", async () => {
+  fs.writeFileSync(
+    BAD_FILE,
+    `import { scorer } from "scorelens";\n\nexport const typo = scorer("typo", ({ output }: { output: string }) => output.length > 0);\n`,
+  );
+  await openFile("e2e-bad-scorer.ts");
+  await page.locator(".monaco-editor .squiggly-error").first().waitFor({ timeout: 60_000 });
+  await runCommand(page, "View: Toggle Problems");
+  const problem = page.locator(".markers-panel .monaco-list-row", { hasText: "output" }).first();
+  await problem.waitFor({ timeout: 30_000 });
+  assert.match((await problem.textContent()) ?? "", /outputs/);
+  await page.waitForTimeout(500);
+  await shot(page, "23-bad-param-diagnostic");
+});
