@@ -6,6 +6,7 @@ import path from "node:path";
 import { test } from "node:test";
 import Database from "better-sqlite3";
 import type { SpanRecord } from "../../../protocol/model";
+import { spanRecord } from "../support/spanRecord";
 import { openDatabase } from "../../../server/store/db";
 import { MIGRATIONS, SCHEMA_VERSION } from "../../../server/store/migrations";
 import { SpanWriter } from "../../../server/store/spanWriter";
@@ -16,36 +17,19 @@ function tmpDb(): string {
 }
 
 function span(traceId: string, spanId: string, parent: string | null, over: Partial<SpanRecord> = {}): SpanRecord {
-  return {
+  return spanRecord({
     traceId,
     spanId,
     parentSpanId: parent,
     name: parent ? "child" : "root",
-    kind: 1,
     startTimeUnixNano: "1795459750474000000",
     endTimeUnixNano: "1795459750475000000",
-    statusCode: "OK",
-    statusMessage: "",
     attributes: { k: "v" },
-    events: [],
-    links: [],
-    resource: { "service.name": "svc" },
     scope: { name: "scope", version: "1" },
-    spanType: "CHAIN",
     inputs: { q: 1 },
     outputs: "out",
-    model: null,
-    provider: null,
-    usage: null,
-    cost: null,
-    error: null,
-    sessionId: null,
-    userId: null,
-    tags: {},
-    metadata: {},
-    conventions: [],
     ...over,
-  };
+  });
 }
 
 test("a database written with schema v2 migrates to the current schema and keeps its spans readable", () => {

@@ -1,39 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { SpanRecord } from "../../../protocol/model";
+import { spanRecord } from "../support/spanRecord";
 import { accumulate, PREVIEW_CHARS, previewOf, type TraceDelta } from "../../../server/store/traceRollup";
 
 function span(over: Partial<SpanRecord>): SpanRecord {
-  return {
-    traceId: "a".repeat(32),
-    spanId: "1".repeat(16),
-    parentSpanId: null,
-    name: "root",
-    kind: 1,
-    startTimeUnixNano: "1000000000",
-    endTimeUnixNano: "2000000000",
-    statusCode: "OK",
-    statusMessage: "",
-    attributes: {},
-    events: [],
-    links: [],
-    resource: { "service.name": "svc" },
-    scope: { name: "", version: "" },
-    spanType: "CHAIN",
-    inputs: null,
-    outputs: null,
-    model: null,
-    provider: null,
-    usage: null,
-    cost: null,
-    error: null,
-    sessionId: null,
-    userId: null,
-    tags: {},
-    metadata: {},
-    conventions: [],
-    ...over,
-  };
+  return spanRecord({ name: "root", ...over });
 }
 
 test("rollup takes name, state and previews from the root, even when it arrives after its children", () => {

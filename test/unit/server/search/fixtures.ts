@@ -1,4 +1,5 @@
 /** A real in-memory store with a handful of traces, spans and assessments for the search tests. */
+import { spanRecord } from "../../support/spanRecord";
 import type { SpanRecord } from "../../../../protocol/model";
 import { openDatabase, type Db } from "../../../../server/store/db";
 import { SpanWriter } from "../../../../server/store/spanWriter";
@@ -26,36 +27,14 @@ function spanId(): string {
 
 export function span(traceId: string, over: Partial<SpanRecord> & { startMs: number; durationMs: number }): SpanRecord {
   const { startMs, durationMs, ...rest } = over;
-  return {
+  return spanRecord({
     traceId,
     spanId: spanId(),
-    parentSpanId: null,
     name: "span",
-    kind: 1,
     startTimeUnixNano: nsOf(startMs),
     endTimeUnixNano: nsOf(startMs + durationMs),
-    statusCode: "OK",
-    statusMessage: "",
-    attributes: {},
-    events: [],
-    links: [],
-    resource: { "service.name": "svc" },
-    scope: { name: "", version: "" },
-    spanType: "CHAIN",
-    inputs: null,
-    outputs: null,
-    model: null,
-    provider: null,
-    usage: null,
-    cost: null,
-    error: null,
-    sessionId: null,
-    userId: null,
-    tags: {},
-    metadata: {},
-    conventions: [],
     ...rest,
-  };
+  });
 }
 
 function traceSpans(): SpanRecord[] {
