@@ -14,7 +14,7 @@ VSIX=$(bash scripts/package.sh --out "$WORK/scorelens.vsix" | tail -1)
 export SCORELENS_E2E_OTLP_PORT=${SCORELENS_E2E_OTLP_PORT:-$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}
 . scripts/code-server-env.sh "$WORK/cs" "$VSIX"
 PORT=$(free_port)
-trap 'stop_code_server; cp "$WORK/cs/logs/"*.log "$SHOTS/" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'stop_code_server; cp "$WORK/cs/logs/"*.log "$SHOTS/" 2>/dev/null || true; cp -r "$WORK/cs/ud/logs" "$SHOTS/vscode-logs" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 start_code_server "$PORT"
 # The repo's own examples/ is the workspace (as in the demo): the example agent's spans point at
 # files inside it, so "reveal source" can be tested. ScoreLens writes nothing into the workspace.

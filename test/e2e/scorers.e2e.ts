@@ -18,6 +18,11 @@ let session: Session;
 let page: Page;
 
 before(async () => {
+  // a scorer with a typo'd parameter, present before the workbench opens (the diagnostic test opens it)
+  fs.writeFileSync(
+    BAD_FILE,
+    `import { scorer } from "scorelens";\n\nexport const typo = scorer("typo", ({ output }: { output: string }) => output.length > 0);\n`,
+  );
   session = await launch();
   page = session.context.pages()[0] ?? (await session.context.newPage());
   await openWorkbench(page);
@@ -71,16 +76,13 @@ test("clicking the lens runs the scorer on the stored traces and shows the resul
 });
 
 test("a destructured parameter that is not inputs/outputs/expectations/trace gets a diagnostic", async () => {
-  fs.writeFileSync(
-    BAD_FILE,
-    `import { scorer } from "scorelens";\n\nexport const typo = scorer("typo", ({ output }: { output: string }) => output.length > 0);\n`,
-  );
   await openFile("e2e-bad-scorer.ts");
   await page.locator(".monaco-editor .squiggly-error").first().waitFor({ timeout: 60_000 });
   await runCommand(page, "View: Toggle Problems");
-  const problem = page.locator(".markers-panel .monaco-list-row", { hasText: "output" }).first();
+  // (TypeScript's checker flags it too, through the SDK's types; ours says what to write instead)
+  const problem = page.locator(".markers-panel .monaco-list-row", { hasText: "is not a scorer parameter" }).first();
   await problem.waitFor({ timeout: 30_000 });
-  assert.match((await problem.textContent()) ?? "", /outputs/);
+  assert.match((await problem.textContent()) ?? "", /did you mean "outputs"/);
   await page.waitForTimeout(500);
   await shot(page, "23-bad-param-diagnostic");
 });
