@@ -1,0 +1,253 @@
+/**
+ * Deterministic evaluation runs for the results panel harness:
+ * - default: 3 scorers over 100 traces — `response_length` (numeric, a few non-numeric
+ *   values and TypeErrors with stacks), `mentions_keyword` (boolean) and `answer_quality`
+ *   (several feedbacks: relevance yes/no, groundedness 0–1, tone text; a few calls that throw),
+ *   hostile markup in a rationale, a log line and a trace name;
+ * - running: the same run 37 traces in (progress), the host can push more;
+ * - failed: a bundle error, no rows; null: no run; empty: a completed run with no rows;
+ * - allerrors: every call failed; big: 100,000 rows (replicated in the page by the fake host).
+ */
+import type { AggregateMetric, EvalRun, FeedbackResult, RunResultRow } from "../../protocol/scoring";
+import { hexId, rng } from "./tracesFixtures";
+
+export const HOSTILE = {
+  rationale: "<img src=x onerror=alert(1)> The answer cites the <b>wrong</b> document.",
+  log: "<img src=x onerror=alert(1)><script>alert(2)</script>",
+  traceName: "<img src=x onerror=alert(3)>",
+} as const;
+
+const STARTED = Date.UTC(2026, 2, 4, 14, 7, 41);
+
+const TRACE_NAMES = ["support_agent.run", "rag.answer_question", "summarize_ticket", "classify_intent", "research_agent.plan_and_execute_with_tools"];
+const TONES = ["neutral", "friendly", "formal", "apologetic"];
+
+const STACK_LEN = `TypeError: Cannot read properties of undefined (reading 'length')
+    at responseLength (/work/app/scorers/quality.ts:12:31)
+    at runScorer (scorelens/runtime/scorerWorker.js:88:22)
+    at async Promise.all (index 0)
+    at async scoreTrace (scorelens/runtime/scorerWorker.js:141:7)`;
+const STACK_JUDGE = `Error: judge call failed: 429 Too Many Requests (retry after 20s)
+    at callJudge (/work/app/scorers/judge.ts:41:11)
+    at processTicksAndRejections (node:internal/process/task_queues:95:5)
+    at async answerQuality (/work/app/scorers/quality.ts:57:19)
+    at async runScorer (scorelens/runtime/scorerWorker.js:88:16)`;
+
+function fb(name: string, value: unknown, source: string, extra: Partial<FeedbackResult> = {}): FeedbackResult {
+  return { name, value, rationale: null, error: null, metadata: {}, source: { type: "CODE", id: source }, ...extra };
+}
+
+function err(name: string, source: string, type: string, message: string, stack: string | null): FeedbackResult {
+  return fb(name, null, source, { error: { type, message, stack } });
+}
+
+/** One row of the typical run. */
+function typicalRow(i: number, r: () => number): RunResultRow {
+  const traceId = hexId(i, 32);
+  const state = i % 13 === 7 ? "ERROR" : i === 41 ? "DELETED" : "OK";
+  const feedbacks: FeedbackResult[] = [];
+  const logs: string[] = [];
+
+  // response_length: characters of the answer (integers), 3 TypeErrors, 2 non-numeric values
+  if (i === 4 || i === 23 || i === 77) feedbacks.push(err("response_length", "response_length", "TypeError", "Cannot read properties of undefined (reading 'length')", STACK_LEN));
+  else if (i === 15 || i === 64) feedbacks.push(fb("response_length", "n/a", "response_length", { rationale: "The trace has no outputs." }));
+  else feedbacks.push(fb("response_length", Math.round(180 + 520 * r() + (i % 10 === 0 ? 600 : 0)), "response_length"));
+
+  // mentions_keyword: boolean
+  feedbacks.push(fb("mentions_keyword", r() > 0.22, "mentions_keyword", { rationale: i % 5 === 0 ? "Looked for: refund, reset, password" : null }));
+
+  // answer_quality: three feedbacks, or one error when the judge call throws
+  if (i === 9 || i === 58) {
+    feedbacks.push(err("answer_quality", "answer_quality", "Error", "judge call failed: 429 Too Many Requests (retry after 20s)", STACK_JUDGE));
+    logs.push("[answer_quality] calling judge model gpt-4o-mini…", "[answer_quality] attempt 1 failed: 429", "[answer_quality] giving up after 3 attempts");
+  } else {
+    const relevant = r() > 0.3;
+    feedbacks.push(
+      fb("relevance", relevant ? "yes" : "no", "answer_quality", {
+        source: { type: "LLM_JUDGE", id: "answer_quality" },
+        rationale: relevant
+          ? "The answer addresses the user's question about resetting a password and gives the exact menu path."
+          : "The answer talks about billing, but the user asked how to reset a password.\nIt never mentions the Settings page.",
+        metadata: { judge_model: "gpt-4o-mini", prompt_version: "v3" },
+      }),
+      fb("groundedness", Math.round((0.35 + 0.65 * r() ** 0.6) * 1000) / 1000, "answer_quality", {
+        source: { type: "LLM_JUDGE", id: "answer_quality" },
+        rationale: "3 of 4 claims are supported by the retrieved documents.",
+        metadata: { judge_model: "gpt-4o-mini" },
+      }),
+      fb("tone", TONES[Math.floor(r() * r() * TONES.length)] as string, "answer_quality"),
+    );
+    logs.push(`[answer_quality] judged trace ${traceId.slice(0, 8)} in ${Math.round(300 + r() * 900)} ms`);
+  }
+  if (i === 2) {
+    const rel = feedbacks.find((f) => f.name === "relevance");
+    if (rel) rel.rationale = HOSTILE.rationale;
+    logs.push(HOSTILE.log);
+  }
+  return {
+    traceId,
+    traceName: i === 6 ? HOSTILE.traceName : (TRACE_NAMES[i % TRACE_NAMES.length] as string),
+    traceState: state,
+    feedbacks,
+    durationMs: Math.round((2 + r() * 40 + (i === 9 || i === 58 ? 20_000 : 0)) * 10) / 10,
+    logs,
+  };
+}
+
+export function typicalRows(n: number, seed = 11): RunResultRow[] {
+  const r = rng(seed);
+  return Array.from({ length: n }, (_, i) => typicalRow(i, r));
+}
+
+function agg(assessment: string, aggregation: string, value: number | null, count: number, note: string | null = null): AggregateMetric {
+  return { name: `${assessment}/${aggregation}`, assessment, aggregation, value, count, note };
+}
+
+/** Aggregates as the server would compute them (mean/median/p90 of numeric values). */
+function aggregatesOf(rows: RunResultRow[]): AggregateMetric[] {
+  const nums = (name: string): { values: number[]; excluded: number } => {
+    const values: number[] = [];
+    let excluded = 0;
+    for (const row of rows) {
+      for (const f of row.feedbacks) {
+        if (f.name !== name || f.error) continue;
+        if (typeof f.value === "number") values.push(f.value);
+        else if (typeof f.value === "boolean") values.push(f.value ? 1 : 0);
+        else excluded++;
+      }
+    }
+    return { values, excluded };
+  };
+  const mean = (v: number[]): number | null => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : null);
+  const q = (v: number[], p: number): number | null => {
+    if (!v.length) return null;
+    const s = [...v].sort((a, b) => a - b);
+    return s[Math.min(s.length - 1, Math.floor(p * (s.length - 1)))] as number;
+  };
+  const len = nums("response_length");
+  const note = len.excluded ? `${len.excluded} non-numeric values excluded` : null;
+  const kw = nums("mentions_keyword");
+  const gr = nums("groundedness");
+  return [
+    agg("response_length", "mean", mean(len.values), len.values.length, note),
+    agg("response_length", "median", q(len.values, 0.5), len.values.length, note),
+    agg("response_length", "p90", q(len.values, 0.9), len.values.length, note),
+    agg("mentions_keyword", "mean", mean(kw.values), kw.values.length),
+    agg("groundedness", "mean", mean(gr.values), gr.values.length),
+    agg("groundedness", "min", gr.values.length ? Math.min(...gr.values) : null, gr.values.length),
+  ];
+}
+
+const SCORERS = [
+  { name: "response_length", file: "/work/app/scorers/quality.ts", sourceHash: "a1b2c3" },
+  { name: "mentions_keyword", file: "/work/app/scorers/quality.ts", sourceHash: "a1b2c3" },
+  { name: "answer_quality", file: "/work/app/scorers/quality.ts", sourceHash: "a1b2c3" },
+];
+
+function run(rows: RunResultRow[], over: Partial<EvalRun>): EvalRun {
+  const errorCount = rows.reduce((n, r) => n + r.feedbacks.filter((f) => f.error).length, 0);
+  return {
+    runId: "run-m1x2y3-abcd1234",
+    scorers: SCORERS,
+    selection: { kind: "lastN", n: 100 },
+    selectionLabel: "last 100 traces",
+    status: "completed",
+    startedMs: STARTED,
+    durationMs: 8_420,
+    traceCount: 100,
+    scoredCount: rows.length,
+    errorCount,
+    aggregates: aggregatesOf(rows),
+    message: null,
+    ...over,
+  };
+}
+
+export interface ResultsFixture {
+  panel: "results";
+  run: EvalRun | null;
+  rows: RunResultRow[];
+  progress: { done: number; total: number } | null;
+  message: string | null;
+  /** Rows the host adds (a running run); finished with `finish`. */
+  pending: RunResultRow[];
+  /** Replicate `rows` to this many in the page (the 100,000-row run). */
+  replicateTo: number | null;
+}
+
+export type ResultsScenario = "default" | "running" | "failed" | "null" | "empty" | "allerrors" | "big";
+
+const BUNDLE_ERROR = `Could not bundle /work/app/scorers/quality.ts:
+
+✘ [ERROR] Expected ";" but found "response"
+
+    scorers/quality.ts:14:8:
+      14 │   const response = outputs?.text
+         │         ~~~~~~~~
+         ╵         ;
+
+1 error`;
+
+export function resultsFixture(scenario: ResultsScenario): ResultsFixture {
+  const base: ResultsFixture = { panel: "results", run: null, rows: [], progress: null, message: null, pending: [], replicateTo: null };
+  switch (scenario) {
+    case "running": {
+      const all = typicalRows(100);
+      const rows = all.slice(0, 37);
+      return {
+        ...base,
+        rows,
+        pending: all.slice(37),
+        progress: { done: 37, total: 100 },
+        run: run(rows, { status: "running", durationMs: null, startedMs: Date.now() - 12_000, aggregates: [] }),
+      };
+    }
+    case "failed":
+      return { ...base, run: run([], { status: "failed", durationMs: 240, traceCount: 0, scoredCount: 0, errorCount: 0, aggregates: [], message: BUNDLE_ERROR }) };
+    case "null":
+      return { ...base, message: "Run run-m1x2y3-abcd1234 is not in the store (it may have been deleted)." };
+    case "empty":
+      return {
+        ...base,
+        run: run([], {
+          selection: { kind: "filter", filter: "trace.status = 'ERROR'", limit: 100 },
+          selectionLabel: "filter: trace.status = 'ERROR'",
+          traceCount: 0,
+          scoredCount: 0,
+          durationMs: 35,
+          aggregates: [],
+        }),
+      };
+    case "allerrors": {
+      const rows = typicalRows(20).map((row) => ({
+        ...row,
+        feedbacks: [err("response_length", "response_length", "ReferenceError", "fetch is not defined", "ReferenceError: fetch is not defined\n    at responseLength (/work/app/scorers/quality.ts:9:3)")],
+        logs: [],
+      }));
+      return {
+        ...base,
+        rows,
+        run: run(rows, {
+          scorers: [SCORERS[0] as EvalRun["scorers"][number]],
+          selection: { kind: "lastN", n: 20 },
+          selectionLabel: "last 20 traces",
+          traceCount: 20,
+          aggregates: [agg("response_length", "mean", null, 0, "no numeric values")],
+        }),
+      };
+    }
+    case "big": {
+      const rows = typicalRows(100);
+      return {
+        ...base,
+        rows,
+        replicateTo: 100_000,
+        run: run(rows, { selection: { kind: "lastN", n: 100_000 }, selectionLabel: "last 100,000 traces", traceCount: 100_000, scoredCount: 100_000, errorCount: 5_000, durationMs: 412_000 }),
+      };
+    }
+    default: {
+      const rows = typicalRows(100);
+      return { ...base, rows, run: run(rows, {}) };
+    }
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Visual harness for the evaluation results panel: serves a page that loads the built
+ * dist/webview/results.js with panel.css + results.css under the extension's webview CSP
+ * (nonce scripts, no inline styles), Dark+ values for the theme variables, and a fake host
+ * (resultsFakeHost.js) that answers requests.
+ *
+ *   GET /results.html?scenario=default|running|failed|null|empty|allerrors|big
+ *
+ * Run standalone to browse it: `node --import tsx test/webview-harness/resultsHarness.ts`.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { resultsFixture, type ResultsScenario } from "./resultsFixtures";
+import { DARK_PLUS } from "./tracesHarness";
+
+export { launchChromium, shotPath } from "./tracesHarness";
+
+const ROOT = path.resolve(__dirname, "../..");
+const DIST = path.join(ROOT, "dist", "webview");
+const FAKE_HOST = fs.readFileSync(path.join(__dirname, "resultsFakeHost.js"), "utf8");
+
+/** Dark+ values of variables the results panel uses beyond those of the other harnesses. */
+const RESULTS_EXTRA: Record<string, string> = {
+  "--vscode-progressBar-background": "#0e70c0",
+  "--vscode-editorHoverWidget-background": "#252526",
+  "--vscode-editorHoverWidget-foreground": "#cccccc",
+  "--vscode-editorHoverWidget-border": "#454545",
+  "--vscode-widget-shadow": "rgba(0, 0, 0, 0.36)",
+  "--vscode-keybindingTable-headerBackground": "rgba(204, 204, 204, 0.04)",
+  "--vscode-tree-tableOddRowsBackground": "rgba(204, 204, 204, 0.04)",
+  "--vscode-checkbox-border": "#6b6b6b",
+  "--vscode-input-border": "",
+};
+
+function themeCss(): string {
+  const vars = Object.entries({ ...DARK_PLUS, ...RESULTS_EXTRA })
+    .filter(([, v]) => v !== "")
+    .map(([k, v]) => `  ${k}: ${v};`)
+    .join("\n");
+  return `html {\n${vars}\n}
+body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); margin: 0; }
+::-webkit-scrollbar { width: 10px; height: 10px; }
+::-webkit-scrollbar-corner { background-color: var(--vscode-editor-background); }
+::-webkit-scrollbar-thumb { background-color: var(--vscode-scrollbarSlider-background); }
+::-webkit-scrollbar-thumb:hover { background-color: var(--vscode-scrollbarSlider-hoverBackground); }
+`;
+}
+
+function scriptJson(v: unknown): string {
+  return JSON.stringify(v).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+function page(fixture: unknown, opts: { csp: boolean }): string {
+  const nonce = crypto.randomBytes(12).toString("base64url");
+  const csp = ["default-src 'none'", "style-src 'self'", `script-src 'nonce-${nonce}'`, "img-src 'self' data:", "font-src 'self'"].join("; ");
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+${opts.csp ? `<meta http-equiv="Content-Security-Policy" content="${csp}">` : ""}
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="/harness/results-theme.css">
+<link rel="stylesheet" href="/dist/webview/panel.css">
+<link rel="stylesheet" href="/dist/webview/results.css">
+<title>results harness</title>
+</head>
+<body data-panel="results" class="vscode-dark">
+<main id="app" aria-busy="true"><p class="muted">Loading…</p></main>
+<script nonce="${nonce}">window.__fixture = ${scriptJson(fixture)};
+${FAKE_HOST}</script>
+<script nonce="${nonce}" type="module" src="/dist/webview/results.js"></script>
+</body>
+</html>`;
+}
+
+export interface ResultsHarness {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startResultsHarness(): Promise<ResultsHarness> {
+  if (!fs.existsSync(path.join(DIST, "results.js"))) throw new Error("dist/webview/results.js is missing: run node scripts/build.mjs first");
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const send = (status: number, type: string, body: string | Buffer): void => {
+      res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
+      res.end(body);
+    };
+    const scenario = (url.searchParams.get("scenario") ?? "default") as ResultsScenario;
+    const csp = url.searchParams.get("csp") !== "0";
+    if (url.pathname === "/results.html") return send(200, "text/html; charset=utf-8", page(resultsFixture(scenario), { csp }));
+    if (url.pathname === "/harness/results-theme.css") return send(200, "text/css", themeCss());
+    const m = /^\/dist\/webview\/([\w.-]+\.(js|css|map))$/.exec(url.pathname);
+    if (m) {
+      const file = path.join(DIST, m[1] as string);
+      if (!fs.existsSync(file)) return send(404, "text/plain", "not found");
+      const type = m[2] === "js" ? "text/javascript" : m[2] === "css" ? "text/css" : "application/json";
+      return send(200, type, fs.readFileSync(file));
+    }
+    send(404, "text/plain", "not found");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const addr = server.address();
+  if (!addr || typeof addr === "string") throw new Error("no address");
+  return {
+    url: `http://127.0.0.1:${addr.port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+if (require.main === module) {
+  void startResultsHarness().then((h) => {
+    console.log(`results: ${h.url}/results.html   (scenario=default|running|failed|null|empty|allerrors|big)`);
+  });
+}

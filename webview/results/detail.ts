@@ -1,0 +1,101 @@
+/**
+ * The detail pane of the selected row: the trace, then each feedback (name, value, rationale,
+ * source, metadata; for errors the type, message and stack trace), then the lines the scorers
+ * printed. Everything here is user code or LLM output: text only, through h().
+ */
+import { formatDuration } from "../../protocol/format";
+import type { FeedbackResult, RunResultRow } from "../../protocol/scoring";
+import { h } from "../lib/dom";
+import { stateCell } from "./table";
+import { cellText, fullValueText, passOf, valueKind } from "./values";
+
+export interface DetailHooks {
+  openTrace(traceId: string): void;
+}
+
+const SOURCE_LABEL: Record<string, string> = { CODE: "code", LLM_JUDGE: "LLM judge", HUMAN: "human" };
+
+function valueBlock(f: FeedbackResult): HTMLElement {
+  const kind = valueKind(f.value);
+  const pass = passOf(f.value);
+  if (pass !== null) {
+    const raw = typeof f.value === "string" ? f.value : String(f.value);
+    return h("span", { class: `rs-fb-value ${pass ? "v-pass" : "v-fail"}` }, h("span", { class: "rs-glyph" }, pass ? "✓" : "✗"), ` ${raw}`);
+  }
+  if (kind === "number") return h("span", { class: "rs-fb-value v-num" }, String(f.value));
+  if (kind === "null") return h("span", { class: "rs-fb-value v-null" }, "null");
+  const text = fullValueText(f.value);
+  if (kind === "string" && text.length <= 80 && !text.includes("\n")) return h("span", { class: "rs-fb-value v-str" }, text);
+  return h("pre", { class: "rs-fb-value rs-pre" }, text);
+}
+
+function feedbackSection(f: FeedbackResult, i: number): HTMLElement {
+  const meta = Object.entries(f.metadata);
+  const block = f.error ? null : valueBlock(f);
+  const long = block !== null && block.tagName === "PRE";
+  // long values: the head shows a one-line preview, the block below the full text
+  const preview = long ? cellText(f, 2) : null;
+  const head = h(
+    "div",
+    { class: "rs-fb-head" },
+    h("span", { class: "rs-fb-name" }, f.name),
+    f.error ? h("span", { class: "rs-chip-error" }, "error") : preview ? h("span", { class: `rs-fb-value ${preview.cls}` }, preview.text) : block,
+    h("span", { class: "rs-fb-source muted", title: `Source: ${f.source.type} · ${f.source.id}` }, `${SOURCE_LABEL[f.source.type] ?? f.source.type} · ${f.source.id}`),
+  );
+  const parts: Array<HTMLElement | null> = [head, long ? block : null];
+  if (f.error) {
+    parts.push(
+      h(
+        "div",
+        { class: "rs-fb-error", role: "group", "aria-label": "Error" },
+        h("div", { class: "rs-err-msg" }, h("span", { class: "rs-err-type" }, f.error.type), ": ", f.error.message),
+        f.error.stack ? h("pre", { class: "rs-pre rs-stack", "aria-label": "Stack trace" }, f.error.stack) : h("div", { class: "muted" }, "No stack trace."),
+      ),
+    );
+  }
+  if (f.rationale) parts.push(h("div", { class: "rs-rationale" }, h("div", { class: "rs-label" }, "Rationale"), h("div", { class: "rs-rationale-text" }, f.rationale)));
+  if (meta.length > 0) {
+    parts.push(
+      h(
+        "dl",
+        { class: "rs-meta-list" },
+        ...meta.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]),
+      ),
+    );
+  }
+  return h("section", { class: `rs-fb${f.error ? " is-error" : ""}`, "data-name": f.name, "data-index": String(i) }, ...parts);
+}
+
+export function renderDetail(r: RunResultRow | null, hooks: DetailHooks): HTMLElement[] {
+  if (!r) return [h("div", { class: "rs-detail-empty muted" }, "Select a row to see what the scorers said about that trace.")];
+  const deleted = r.traceState === "DELETED";
+  const open = h(
+    "button",
+    { type: "button", class: "secondary", id: "open-trace", disabled: deleted, title: deleted ? "The trace was deleted from the store" : "Open the trace in the trace panel (Enter)" },
+    "Open trace",
+  );
+  open.addEventListener("click", () => hooks.openTrace(r.traceId));
+  const logs = r.logs;
+  return [
+    h(
+      "div",
+      { class: "rs-detail-head" },
+      h("div", { class: "rs-detail-title" }, stateCell(r.traceState), h("span", { class: "rs-detail-name", title: r.traceName }, r.traceName || "(unnamed trace)")),
+      h("div", { class: "rs-detail-sub muted" }, h("span", { class: "rs-detail-id" }, r.traceId), ` · scored in ${formatDuration(r.durationMs)}`),
+      h("div", { class: "rs-detail-actions" }, open),
+    ),
+    h(
+      "div",
+      { class: "rs-detail-body" },
+      r.feedbacks.length === 0 ? h("p", { class: "muted" }, "The scorers returned nothing for this trace.") : null,
+      // errors first: they are what a person opening a failing row looks for
+      ...[...r.feedbacks.filter((f) => f.error), ...r.feedbacks.filter((f) => !f.error)].map(feedbackSection),
+      h(
+        "section",
+        { class: "rs-logs", id: "logs" },
+        h("div", { class: "rs-label" }, logs.length > 0 ? `Scorer output (${logs.length} line${logs.length === 1 ? "" : "s"})` : "Scorer output"),
+        logs.length > 0 ? h("pre", { class: "rs-pre rs-log-lines" }, logs.join("\n")) : h("div", { class: "muted" }, "Nothing was printed."),
+      ),
+    ),
+  ];
+}
