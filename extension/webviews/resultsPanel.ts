@@ -21,7 +21,7 @@ export class ResultsPanel implements vscode.Disposable {
         const panel = ResultsPanel.open.get(p.runId);
         if (panel) {
           panel.progress = { done: p.done, total: p.total };
-          void panel.push();
+          panel.pushSoon();
         }
       });
     }
@@ -80,6 +80,16 @@ export class ResultsPanel implements vscode.Disposable {
     );
   }
 
+  private pushTimer: NodeJS.Timeout | null = null;
+
+  /** Progress arrives often: push at most every 300 ms. */
+  private pushSoon(): void {
+    this.pushTimer ??= setTimeout(() => {
+      this.pushTimer = null;
+      void this.push();
+    }, 300);
+  }
+
   private pushing = false;
   private again = false;
 
@@ -116,6 +126,7 @@ export class ResultsPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.pushTimer) clearTimeout(this.pushTimer);
     ResultsPanel.open.delete(this.runId);
     for (const d of this.disposables) d.dispose();
   }
