@@ -158,6 +158,15 @@ export class RunManager {
       }
       errors = r.errors;
       this.store.saveResults(runId, req.scorerName, r.results);
+      // What scorers printed goes to the server's output channel too, tagged "[scorer tr-…] level:" by the worker.
+      let printed = 0;
+      for (const res of r.results) {
+        for (const line of res.logs) {
+          if (printed++ >= 1000) break;
+          log.info(line);
+        }
+      }
+      if (printed > 1000) log.info(`… ${printed - 1000} more lines from ${req.scorerName} (see the results panel)`);
       const flat = r.results.flatMap((x) => x.feedbacks);
       let aggregates: AggregateMetric[] = [];
       try {
