@@ -162,8 +162,7 @@ export class RunManager {
       let printed = 0;
       for (const res of r.results) {
         for (const line of res.logs) {
-          if (printed++ >= 1000) break;
-          log.info(line);
+          if (printed++ < 1000) log.info(line);
         }
       }
       if (printed > 1000) log.info(`… ${printed - 1000} more lines from ${req.scorerName} (see the results panel)`);
