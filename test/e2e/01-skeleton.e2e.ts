@@ -1,4 +1,7 @@
 /**
+ * (Runs first: e2e files share one code-server, whose extension hosts outlive their browser
+ * windows for a while, so the first window's server owns the store and later files attach.)
+ *
  * Walking skeleton in a real VS Code: the extension activates, the server comes up with an OTLP
  * port, the status panel renders, a killed server is restarted by the client, and a second
  * window on the same workspace attaches to the first window's server instead of fighting it.
