@@ -1,6 +1,7 @@
 /** Assessments (MLflow feedback and expectations): per-trace lists, list badges, human feedback, deletes. */
 import crypto from "node:crypto";
 import type { Assessment, AssessmentBadge } from "../../protocol/model";
+import type { Statement } from "better-sqlite3";
 import type { Db } from "./db";
 import type { AssessmentRow } from "./mlflowAssessments";
 
@@ -79,21 +80,26 @@ export function badgeOf(a: Assessment): AssessmentBadge {
 }
 
 export class AssessmentQueries {
-  constructor(private readonly db: Db) {}
+  // Prepared once: scorer runs call listForTrace once per trace (re-preparing per call was slow and grew memory).
+  private readonly forTrace: Statement;
+  private readonly forTraces: Statement;
+
+  constructor(private readonly db: Db) {
+    this.forTrace = db.prepare("SELECT * FROM assessments WHERE trace_id = ? ORDER BY created_ms");
+    this.forTraces = db.prepare(
+      `SELECT * FROM assessments WHERE trace_id IN (SELECT value FROM json_each(?)) ORDER BY trace_id, name, updated_ms DESC`,
+    );
+  }
 
   listForTrace(traceId: string): Assessment[] {
-    return (this.db.prepare("SELECT * FROM assessments WHERE trace_id = ? ORDER BY created_ms").all(traceId) as AssessmentRow[]).map(toAssessment);
+    return (this.forTrace.all(traceId) as AssessmentRow[]).map(toAssessment);
   }
 
   /** One badge per (trace, assessment name): the newest. */
   badgesFor(traceIds: readonly string[]): Map<string, AssessmentBadge[]> {
     const out = new Map<string, AssessmentBadge[]>();
     if (traceIds.length === 0) return out;
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM assessments WHERE trace_id IN (SELECT value FROM json_each(?)) ORDER BY trace_id, name, updated_ms DESC`,
-      )
-      .all(JSON.stringify(traceIds)) as AssessmentRow[];
+    const rows = this.forTraces.all(JSON.stringify(traceIds)) as AssessmentRow[];
     let lastKey = "";
     for (const r of rows) {
       const key = `${r.trace_id}\u0000${r.name}\u0000${r.kind}`;
