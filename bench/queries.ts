@@ -16,9 +16,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { Statement } from "better-sqlite3";
-import { openDatabase, type Db } from "../server/store/db";
-import { SpanWriter } from "../server/store/spanWriter";
+import { openDatabase } from "../server/store/db";
 import { TraceQueries } from "../server/store/traceQueries";
 import {
   fmtBytes,
@@ -38,81 +36,8 @@ import {
   type LatencyStats,
   type Table,
 } from "./lib/common";
-import { buildBigTrace, buildRequests, type EncodedRequest } from "./lib/genaiTraces";
-import { decodeAndNormalize } from "./lib/rawBaseline";
-
-const SYNTH_STEP_MS = 30;
-
-/** Generates `count` rollup rows in SQL, oldest first, ending at `endMs`. */
-function fillTraces(db: Db, count: number, endMs: number, chunk = 100_000): void {
-  const base = endMs - count * SYNTH_STEP_MS;
-  const insert = db.prepare(`
-    WITH RECURSIVE c(i) AS (SELECT ? UNION ALL SELECT i + 1 FROM c WHERE i < ?),
-    g AS (SELECT i, (? + i * ${SYNTH_STEP_MS} + abs(random() % ${SYNTH_STEP_MS})) AS ms, 400 + abs(random() % 6000) AS dur FROM c)
-    INSERT INTO traces (trace_id, name, state, start_ns, end_ns, start_ms, duration_ms, span_count, error_count,
-      input_tokens, output_tokens, total_tokens, cost_usd, request_preview, response_preview, tags, metadata,
-      session_id, user_id, service_name, root_span_id, updated_ms)
-    SELECT lower(hex(randomblob(16))),
-      CASE i % 4 WHEN 0 THEN 'support_agent.run' WHEN 1 THEN 'rag.query' WHEN 2 THEN 'chat gpt-4o-mini' ELSE 'summarize_ticket' END,
-      CASE WHEN i % 50 = 0 THEN 'ERROR' ELSE 'OK' END,
-      CAST(ms * 1000000 AS INTEGER), CAST((ms + dur) * 1000000 AS INTEGER), ms, dur,
-      10, CASE WHEN i % 50 = 0 THEN 1 ELSE 0 END,
-      1200 + i % 3000, 80 + i % 400, 1280 + i % 3000 + i % 400, 0.0004 * (1 + i % 7),
-      '{"question":"How do I rotate the API key for the billing service without downtime? (ticket ' || i || ')","channel":"chat"}',
-      'Create a second key, deploy it to all consumers, verify traffic on the new key in the dashboard, then revoke the old key. Both keys are valid during the overlap. Ticket ' || i || ' resolved.',
-      '{"env":"prod","app":"support"}', '{"app_version":"3.8.1"}',
-      'sess-' || (i / 8), 'u-' || (i % 500), 'support-agent', lower(hex(randomblob(8))), ms
-    FROM g`);
-  const run = db.transaction((from: number, to: number) => insert.run(from, to, base));
-  for (let from = 0; from < count; from += chunk) {
-    run(from, Math.min(count, from + chunk) - 1);
-  }
-}
-
-function writeThroughSpanWriter(db: Db, requests: readonly EncodedRequest[]): number {
-  const writer = new SpanWriter(db, 10_000_000);
-  let n = 0;
-  for (const req of requests) {
-    const { records } = decodeAndNormalize(req.body);
-    void writer.write(records);
-    writer.flush();
-    n += records.length;
-  }
-  writer.close();
-  return n;
-}
-
-/** Records the SQL of every statement `fn` prepares on `db` (to EXPLAIN exactly what TraceQueries runs). */
-function capturePrepared<T>(db: Db, fn: () => T): { value: T; sql: string[] } {
-  const sql: string[] = [];
-  const original = db.prepare;
-  const spy = function (this: Db, source: string): Statement {
-    sql.push(source);
-    return original.call(this, source) as Statement;
-  };
-  db.prepare = spy as Db["prepare"];
-  try {
-    return { value: fn(), sql };
-  } finally {
-    db.prepare = original;
-  }
-}
-
-function explain(db: Db, sql: string, params: unknown[]): string {
-  const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ id: number; parent: number; detail: string }>;
-  const depth = new Map<number, number>();
-  return rows
-    .map((r) => {
-      const d = (depth.get(r.parent) ?? -1) + 1;
-      depth.set(r.id, d);
-      return `${"  ".repeat(d)}${r.detail}`;
-    })
-    .join("; ");
-}
-
-function oneLine(sql: string): string {
-  return sql.replace(/\s+/g, " ").trim();
-}
+import { buildBigTrace, buildRequests } from "./lib/genaiTraces";
+import { capturePrepared, explain, fillTraces, oneLine, writeThroughSpanWriter } from "./lib/store";
 
 interface Measured {
   label: string;

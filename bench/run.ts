@@ -37,6 +37,26 @@ const BENCHMARKS: Entry[] = [
     load: async () => (await import("./queries")).queries,
   },
   {
+    name: "search",
+    description: "searchTraces (MLflow filters: tags, feedback, spans, text) on a 1M-trace store vs hand-written SQL",
+    load: async () => (await import("./search")).search,
+  },
+  {
+    name: "traceOpen",
+    description: "open a 50,000-span trace: panel first paint, DOM rows, scroll frames in Chromium (vs 50 spans); getSkeleton vs raw SELECT",
+    load: async () => (await import("./traceOpen")).traceOpen,
+  },
+  {
+    name: "scorers",
+    description: "RunManager.run of a trivial and a trace-walking scorer over 100k stored traces vs reading the same traces",
+    load: async () => (await import("./scorers")).scorers,
+  },
+  {
+    name: "codelens",
+    description: "per-edit CodeLens work on a 2,000-line scorer file (ScorerIndex.update + scorerLenses, diagnostics) vs ts.createSourceFile",
+    load: async () => (await import("./codelens")).codelens,
+  },
+  {
     name: "exportLatency",
     description: "SDK tracing overhead per ~10 KB trace vs the bare call, and span end → server ack",
     load: async () => (await import("./exportLatency")).exportLatency,
