@@ -22,7 +22,7 @@ function scorerCtx(ctx: Ctx): ScorerCtx {
     context: ctx.context,
     client: ctx.client,
     currentFilter: () => ctx.tracesView.currentFilter,
-    selectedTraceIds: () => [],
+    selectedTraceIds: () => ctx.tracesView.selectedTraceIds,
   };
 }
 

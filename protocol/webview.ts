@@ -122,6 +122,8 @@ export const TracesDelete = defineRequest(
   z.object({ traceIds: z.array(z.string()).min(1) }),
   z.object({ deleted: z.number().int() }),
 );
+/** The view's selection changed (scorers can then run "on the selected traces"). */
+export const TracesSelect = defineRequest("traces/select", "webviewToHost", z.object({ traceIds: z.array(z.string()).max(10_000) }), Ok);
 export const TracesCompare = defineRequest("traces/compare", "webviewToHost", z.object({ left: z.string(), right: z.string() }), Ok);
 
 /** trace panel */
@@ -182,6 +184,7 @@ export const WEBVIEW_REQUESTS = {
   [TracesOpen.method]: TracesOpen,
   [TracesDelete.method]: TracesDelete,
   [TracesCompare.method]: TracesCompare,
+  [TracesSelect.method]: TracesSelect,
   [SpanGet.method]: SpanGet,
   [TraceSearch.method]: TraceSearch,
   [SourceReveal.method]: SourceReveal,

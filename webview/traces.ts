@@ -9,7 +9,7 @@ import "./lib/zodConfig";
 import { z } from "zod";
 import { formatCount } from "../protocol/format";
 import type { TraceListRow } from "../protocol/model";
-import { TracesCompare, TracesDelete, TracesLoadMore, TracesOpen, TracesSetFilter, TracesSetPaused, type TracesSnapshot } from "../protocol/webview";
+import { TracesCompare, TracesDelete, TracesSelect, TracesLoadMore, TracesOpen, TracesSetFilter, TracesSetPaused, type TracesSnapshot } from "../protocol/webview";
 import { h, replaceChildren } from "./lib/dom";
 import { getUiState, onSnapshot, request, setUiState } from "./lib/vscodeApi";
 import { renderFilterError, renderHelp } from "./traces/filterHelp";
@@ -229,7 +229,21 @@ function renderBody(s: TracesSnapshot): void {
   replaceChildren(listFooter, h("span", { class: "muted" }, text), more);
 }
 
+let reportedSelection = "";
+let selectionTimer = 0;
+/** Tells the host what is selected (debounced), so "Run on… the selected traces" can use it. */
+function reportSelection(): void {
+  const key = [...selected].sort().join(",");
+  if (key === reportedSelection) return;
+  clearTimeout(selectionTimer);
+  selectionTimer = window.setTimeout(() => {
+    reportedSelection = key;
+    void request(TracesSelect, { traceIds: [...selected].slice(0, 10_000) }).catch(() => undefined);
+  }, 200);
+}
+
 function renderActions(): void {
+  reportSelection();
   const n = selected.size;
   if (n === 0 && !actionMessage) {
     actions.hidden = true;

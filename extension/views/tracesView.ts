@@ -11,6 +11,7 @@ import {
   TracesDelete,
   TracesLoadMore,
   TracesOpen,
+  TracesSelect,
   TracesSetFilter,
   TracesSetPaused,
   type TracesSnapshot,
@@ -32,6 +33,7 @@ export class TracesView implements vscode.WebviewViewProvider, vscode.Disposable
   private filterError: FilterError | null = null;
   private paused = false;
   private loaded = PAGE;
+  private selection: string[] = [];
   private serverMessage: string | null = "Starting the ScoreLens server…";
   private refreshTimer: NodeJS.Timeout | null = null;
   private readonly disposables: vscode.Disposable[] = [];
@@ -78,6 +80,10 @@ export class TracesView implements vscode.WebviewViewProvider, vscode.Disposable
       })
       .handle(TracesOpen, async (p) => {
         await vscode.commands.executeCommand("scorelens.openTrace", p.traceId);
+        return { ok: true as const };
+      })
+      .handle(TracesSelect, (p) => {
+        this.selection = p.traceIds;
         return { ok: true as const };
       })
       .handle(TracesCompare, async (p) => {
@@ -141,6 +147,11 @@ export class TracesView implements vscode.WebviewViewProvider, vscode.Disposable
       theme: themeKind(),
     };
     this.host?.post(snapshot);
+  }
+
+  /** Trace ids selected in the view. */
+  get selectedTraceIds(): string[] {
+    return this.selection;
   }
 
   /** The filter applied in the view ("" for none). */

@@ -187,6 +187,10 @@ test("selection: click opens, Ctrl-click adds, two selected shows Compare (older
   await rows(page).nth(2).click({ modifiers: ["Shift"] });
   assert.equal(await page.locator("#selected-count").textContent(), "3 selected");
   assert.equal(await page.locator("#compare").count(), 0);
+  // the host hears about the selection (so a scorer can "Run on… the selected traces")
+  await until(page, "window.__requests.some((r) => r.method === 'traces/select' && r.params.traceIds.length === 3)");
+  const sel = (await lastRequest(page, "traces/select")) as { traceIds: string[] };
+  assert.deepEqual([...sel.traceIds].sort(), [ids[2], ids[3], ids[4]].sort(), "the shift-click range 2..4");
   await finish(o);
 });
 

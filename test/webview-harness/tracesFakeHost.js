@@ -133,6 +133,9 @@
       case "traces/open":
       case "traces/compare":
         return { ok: true };
+      case "traces/select":
+        tr.selection = params.traceIds;
+        return { ok: true };
       case "traces/delete": {
         var ids = params.traceIds;
         var before = tr.all.length;
