@@ -40,6 +40,9 @@ export function traceColumns(alias?: string): string {
 
 const TRACE_COLUMNS = traceColumns();
 
+/** A span row with its shared resource/scope JSON. */
+const SPAN_SELECT = "SELECT s.*, r.json AS resource_json FROM spans s LEFT JOIN span_resources r ON r.id = s.resource_id";
+
 export function toSummary(r: TraceRow): TraceSummary {
   return {
     traceId: r.trace_id,
@@ -76,6 +79,9 @@ export class TraceQueries {
   private readonly newestBefore: Statement;
   private readonly one: Statement;
   private readonly spans: Statement;
+  private readonly oneSpan: Statement;
+  private readonly skeleton: Statement;
+  private readonly search: Statement;
   private readonly countTraces: Statement;
   private readonly countSpans: Statement;
   private readonly delSpans: Statement;
@@ -92,9 +98,21 @@ export class TraceQueries {
       );
     this.one = db.prepare(`SELECT ${TRACE_COLUMNS} FROM traces WHERE trace_id = ?`);
     // No ORDER BY: the (trace_id, span_id) index serves the lookup, and sorting in JS is cheaper than a temp B-tree.
-    this.spans = db.prepare(
-      `SELECT s.*, r.json AS resource_json FROM spans s LEFT JOIN span_resources r ON r.id = s.resource_id WHERE s.trace_id = ?`,
+    this.spans = db.prepare(`${SPAN_SELECT} WHERE s.trace_id = ?`);
+    this.oneSpan = db.prepare(`${SPAN_SELECT} WHERE s.trace_id = ? AND s.span_id = ?`);
+    this.skeleton = db.prepare(
+      `SELECT span_id, parent_span_id, name, span_type, start_ns, end_ns, status, model, total_tokens FROM spans
+       WHERE trace_id = ? ORDER BY start_ns, span_id`,
     );
+    this.search = db
+      .prepare(
+        `SELECT span_id FROM spans WHERE trace_id = ?2 AND (
+           instr(lower(name), ?1) OR instr(lower(span_type), ?1) OR instr(lower(coalesce(model, '')), ?1)
+           OR instr(lower(coalesce(inputs, '')), ?1) OR instr(lower(coalesce(outputs, '')), ?1)
+           OR instr(lower(attributes), ?1) OR instr(lower(events), ?1))
+         ORDER BY start_ns`,
+      )
+      .pluck();
     this.countTraces = db.prepare("SELECT trace_count FROM store_stats WHERE id = 1").pluck();
     this.countSpans = db.prepare("SELECT span_count FROM store_stats WHERE id = 1").pluck();
     this.traceSpanCount = db.prepare("SELECT span_count FROM traces WHERE trace_id = ?").pluck();
@@ -103,7 +121,7 @@ export class TraceQueries {
     this.delTrace = db.prepare("DELETE FROM traces WHERE trace_id = ?");
     this.delAssessments = db.prepare("DELETE FROM assessments WHERE trace_id = ?");
     // ns columns are int64: read them as BigInt so nothing is rounded.
-    for (const s of [this.newest, this.newestBefore, this.one, this.spans]) s.safeIntegers(true);
+    for (const s of [this.newest, this.newestBefore, this.one, this.spans, this.oneSpan, this.skeleton]) s.safeIntegers(true);
   }
 
   listNewest(limit: number, before?: TraceCursor): TraceSummary[] {
@@ -127,13 +145,7 @@ export class TraceQueries {
 
   /** The light tree of a trace: no JSON columns are read or parsed. */
   getSkeleton(traceId: string): { startNs: bigint; spans: SpanSkeleton[] } | null {
-    const rows = this.db
-      .prepare(
-        `SELECT span_id, parent_span_id, name, span_type, start_ns, end_ns, status, model, total_tokens FROM spans
-         WHERE trace_id = ? ORDER BY start_ns, span_id`,
-      )
-      .safeIntegers(true)
-      .all(traceId) as Array<{
+    const rows = this.skeleton.all(traceId) as Array<{
       span_id: string;
       parent_span_id: string | null;
       name: string;
@@ -163,30 +175,13 @@ export class TraceQueries {
   }
 
   getSpan(traceId: string, spanId: string): SpanRecord | null {
-    const r = this.db
-      .prepare(
-        "SELECT s.*, r.json AS resource_json FROM spans s LEFT JOIN span_resources r ON r.id = s.resource_id WHERE s.trace_id = ? AND s.span_id = ?",
-      )
-      .safeIntegers(true)
-      .get(traceId, spanId) as
-      | SpanRow
-      | undefined;
+    const r = this.oneSpan.get(traceId, spanId) as SpanRow | undefined;
     return r ? fromRow(numberizeSpan(r)) : null;
   }
 
   /** Span ids whose name, type, model, inputs, outputs or attributes contain `text` (case-insensitive). */
   searchInTrace(traceId: string, text: string): string[] {
-    const needle = text.toLowerCase();
-    return this.db
-      .prepare(
-        `SELECT span_id FROM spans WHERE trace_id = ? AND (
-           instr(lower(name), ?1) OR instr(lower(span_type), ?1) OR instr(lower(coalesce(model, '')), ?1)
-           OR instr(lower(coalesce(inputs, '')), ?1) OR instr(lower(coalesce(outputs, '')), ?1)
-           OR instr(lower(attributes), ?1) OR instr(lower(events), ?1))
-         ORDER BY start_ns`.replace("trace_id = ?", "trace_id = ?2"),
-      )
-      .pluck()
-      .all(needle, traceId) as string[];
+    return this.search.all(text.toLowerCase(), traceId) as string[];
   }
 
   counts(): { traces: number; spans: number } {
