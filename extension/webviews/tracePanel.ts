@@ -8,7 +8,6 @@ import {
   DeleteTracesRequest,
   GetSpanRequest,
   GetTraceSkeletonRequest,
-  ListTracesRequest,
   LogAssessmentRequest,
   SearchTraceRequest,
 } from "../../protocol/lsp";
@@ -96,7 +95,8 @@ export class TracePanel implements vscode.Disposable {
         return { ok: true as const };
       })
       .handle(TraceCompareWith, async () => {
-        await this.pickAndCompare();
+        // the compare command asks for the other trace (the same picker as the palette uses)
+        await vscode.commands.executeCommand("scorelens.compareTraces", this.traceId);
         return { ok: true as const };
       })
       .handle(TraceCopyId, async () => {
@@ -149,20 +149,6 @@ export class TracePanel implements vscode.Disposable {
     } catch (e) {
       return { ok: false, message: `could not open ${r.location.file}: ${e instanceof Error ? e.message : String(e)}` };
     }
-  }
-
-  private async pickAndCompare(): Promise<void> {
-    const { traces } = await this.client.request(ListTracesRequest, { limit: 100 });
-    const items = traces
-      .filter((t) => t.traceId !== this.traceId)
-      .map((t) => ({
-        label: t.name,
-        description: `tr-${t.traceId.slice(0, 12)} · ${t.state} · ${Math.round(t.durationMs)} ms`,
-        detail: t.requestPreview.slice(0, 120),
-        traceId: t.traceId,
-      }));
-    const pick = await vscode.window.showQuickPick(items, { title: "Compare with which trace?", matchOnDescription: true, matchOnDetail: true });
-    if (pick) await vscode.commands.executeCommand("scorelens.compareTraces", this.traceId, pick.traceId);
   }
 
   dispose(): void {
