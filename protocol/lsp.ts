@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { defineNotification, defineRequest } from "./descriptors";
 import { ServerStatus } from "./status";
-import { EvalRun, RunResultRow, ScorerDef, TraceSelection } from "./scoring";
+import { EvalRun, RunResultRow, ScorerDef, ScorerRef, TraceSelection } from "./scoring";
 import { Assessment, FilterError, SpanRecord, TraceDetail, TraceListRow, TraceSkeleton } from "./model";
 
 // NOTIFICATIONS
@@ -113,11 +113,11 @@ export const GetTraceRequest = defineRequest(
 
 // SCORERS AND RUNS
 
-/** client → server: run one scorer (by file + name) over a trace selection; resolves when the run ends. */
+/** client → server: run one or more scorers (by file + name) over a trace selection; resolves when the run ends. */
 export const RunScorerRequest = defineRequest(
   "scorelens/runScorer",
   "clientToServer",
-  z.object({ file: z.string(), scorerName: z.string(), selection: TraceSelection, runId: z.string().optional() }),
+  z.object({ scorers: z.array(ScorerRef).min(1).max(50), selection: TraceSelection, runId: z.string().optional() }),
   EvalRun,
 );
 

@@ -88,6 +88,8 @@ export const TraceSelection = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("filter"), filter: z.string(), limit: z.number().int().min(1).max(1_000_000) }),
   z.object({ kind: z.literal("traceIds"), traceIds: z.array(z.string()).min(1) }),
   z.object({ kind: z.literal("timeRange"), fromMs: z.number(), toMs: z.number(), limit: z.number().int().min(1).max(1_000_000) }),
+  /** The rows of a stored dataset: rows with a trace_id score that trace (with the row's expectations), others score the row's own inputs/outputs. */
+  z.object({ kind: z.literal("dataset"), name: z.string().min(1) }),
 ]);
 export type TraceSelection = z.infer<typeof TraceSelection>;
 
@@ -113,14 +115,24 @@ export const EvalRun = z.object({
 });
 export type EvalRun = z.infer<typeof EvalRun>;
 
-/** One row of a run's results: a trace and what each scorer said about it. */
+/** A scorer to run: a file and the export (or scorer) name in it. */
+export const ScorerRef = z.object({ file: z.string(), scorerName: z.string() });
+export type ScorerRef = z.infer<typeof ScorerRef>;
+
+/** Trace state of a result row that scored a dataset row with no trace. */
+export const NO_TRACE_STATE = "NO_TRACE";
+
+/** One row of a run's results: a trace (or dataset row) and what each scorer said about it. */
 export const RunResultRow = z.object({
+  /** The trace scored; for a dataset row without a trace, "row-<index>" and traceState NO_TRACE. */
   traceId: z.string(),
   traceName: z.string(),
   traceState: z.string(),
   feedbacks: z.array(FeedbackResult),
   durationMs: z.number(),
   logs: z.array(z.string()),
+  /** Index of the dataset row this result is for (dataset selections), else null. */
+  datasetRow: z.number().int().nullable(),
 });
 export type RunResultRow = z.infer<typeof RunResultRow>;
 

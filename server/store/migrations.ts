@@ -153,6 +153,36 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 5,
+    description: "datasets; result rows that score dataset rows",
+    sql: `
+      -- a named set of evaluation rows (MLflow's evaluation datasets)
+      CREATE TABLE datasets (
+        name         TEXT PRIMARY KEY,
+        description  TEXT,
+        -- JSON: where the rows came from ({"kind":"traces","filter":…} | {"kind":"file","path":…,"format":…})
+        source       TEXT NOT NULL,
+        row_count    INTEGER NOT NULL,
+        created_ms   REAL NOT NULL,
+        updated_ms   REAL NOT NULL
+      );
+
+      -- one row: JSON inputs / outputs / expectations, and the trace it came from (if any)
+      CREATE TABLE dataset_rows (
+        dataset_name  TEXT NOT NULL,
+        idx           INTEGER NOT NULL,
+        inputs        TEXT NOT NULL,
+        outputs       TEXT,
+        expectations  TEXT,
+        trace_id      TEXT,
+        tags          TEXT,
+        PRIMARY KEY (dataset_name, idx)
+      ) WITHOUT ROWID;
+
+      ALTER TABLE run_results ADD COLUMN dataset_row INTEGER;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
