@@ -157,10 +157,8 @@ function requireRuns(): RunManager {
 }
 handleRequest(connection, RunScorerRequest, (p) =>
   requireRuns().run({
-    file: p.file,
-    scorerName: p.scorerName,
+    scorers: p.scorers.map((s) => ({ file: s.file, scorerName: s.scorerName, aggregations: aggregationsOf(s.file, s.scorerName) })),
     selection: p.selection,
-    aggregations: aggregationsOf(p.file, p.scorerName),
     ...(p.runId ? { runId: p.runId } : {}),
   }),
 );

@@ -38,7 +38,7 @@ export async function runScorer(ctx: ScorerCtx, file: string, scorerName: string
       const sub = progressReporter(progress);
       activeReporters.set(runId, sub);
       try {
-        return await ctx.client.request(RunScorerRequest, { file, scorerName, selection, runId });
+        return await ctx.client.request(RunScorerRequest, { scorers: [{ file, scorerName }], selection, runId });
       } finally {
         activeReporters.delete(runId);
       }

@@ -1,40 +1,57 @@
 /**
- * Runs scorers over stored traces: resolves the selection to trace ids, runs the scorer in the
- * worker pool (loading traces lazily from SQLite), stores results and assessments, aggregates,
- * and keeps the run row up to date. One long-lived pool per server; runs can be cancelled.
+ * Runs scorers over stored traces or dataset rows: resolves the selection, runs every scorer in
+ * the worker pool at once (the workers read the traces from the store file themselves), stores
+ * results and assessments, aggregates, and keeps the run row up to date. One long-lived pool per
+ * server; runs can be cancelled and keep what finished.
  */
 import { performance } from "node:perf_hooks";
-import type { AggregateMetric, EvalRun, TraceSelection } from "../../protocol/scoring";
+import type { AggregateMetric, EvalRun, TraceScore, TraceSelection } from "../../protocol/scoring";
 import { aggregate } from "../../sdk/scoring/aggregate";
 import { log } from "../log";
-import { searchTraces } from "../search/traceSearch";
-import { AssessmentQueries } from "../store/assessmentQueries";
 import type { Db } from "../store/db";
 import type { TraceQueries } from "../store/traceQueries";
-import { runScorerOnTraces } from "./runtime/runScorerOnTraces";
-import { ScorerWorkerPool } from "./runtime/workerPool";
-import type { ScorableTrace } from "./runtime/workerProtocol";
+import { runScorerOnTraces, type RunScorerOnTracesResult } from "./runtime/runScorerOnTraces";
+import { storeFileOf, traceLoader } from "./runtime/traceLoader";
+import { ScorerWorkerPool, type PrepareItem, type WorkerPoolOptions } from "./runtime/workerPool";
+import { resolveTargets, SelectionError, type RunTargets } from "./runTargets";
 import { newRunId, RunStore } from "./runStore";
 
-export interface RunRequest {
+export interface RunScorerSpec {
   file: string;
+  /** Export name or scorer name. */
   scorerName: string;
-  selection: TraceSelection;
   /** Declared aggregations (from discovery); null = ["mean"]. */
   aggregations: string[] | null;
+}
+
+export interface RunRequest {
+  scorers: RunScorerSpec[];
+  selection: TraceSelection;
   runId?: string;
+}
+
+export interface RunProgress {
+  runId: string;
+  scorerName: string;
+  done: number;
+  total: number;
+  errors: number;
 }
 
 export interface RunManagerOptions {
   db: Db;
   queries: TraceQueries;
   timeoutMs?: number;
-  onProgress?: (p: { runId: string; scorerName: string; done: number; total: number; errors: number }) => void;
+  onProgress?: (p: RunProgress) => void;
   /** Called after every run (lenses show the latest result). */
   onFinished?: (run: EvalRun) => void;
   memoryLimitMB?: number;
   /** The SDK bundle scorer files' "scorelens" imports resolve to (default: dist/sdk beside the server). */
   sdkEntry?: string;
+  /** Pool overrides (size, batch size, worker script…). */
+  pool?: WorkerPoolOptions;
+  /** false: read traces on this thread and send them (default: workers read the store file). */
+  workersRead?: boolean;
 }
 
 export function selectionLabel(s: TraceSelection): string {
@@ -47,51 +64,49 @@ export function selectionLabel(s: TraceSelection): string {
       return s.traceIds.length === 1 ? "1 selected trace" : `${s.traceIds.length} selected traces`;
     case "timeRange":
       return `${new Date(s.fromMs).toLocaleString()} – ${new Date(s.toMs).toLocaleString()}`;
+    case "dataset":
+      return `dataset ${s.name}`;
   }
 }
 
 export class RunManager {
   readonly store: RunStore;
-  private readonly assessments: AssessmentQueries;
   private pool: ScorerWorkerPool | null = null;
   private readonly running = new Map<string, AbortController>();
+  private readonly dbPath: string | null;
 
   constructor(private readonly opts: RunManagerOptions) {
     this.store = new RunStore(opts.db);
-    this.assessments = new AssessmentQueries(opts.db);
+    this.dbPath = opts.workersRead === false ? null : storeFileOf(opts.db);
   }
 
   private getPool(): ScorerWorkerPool {
     this.pool ??= new ScorerWorkerPool({
       timeoutMs: this.opts.timeoutMs ?? 30_000,
       ...(this.opts.memoryLimitMB ? { maxOldGenerationSizeMb: this.opts.memoryLimitMB } : {}),
+      dbPath: this.dbPath,
+      ...this.opts.pool,
     });
     return this.pool;
   }
 
-  /** Trace ids for a selection, newest first. */
-  resolveSelection(s: TraceSelection): string[] {
-    const db = this.opts.db;
-    switch (s.kind) {
-      case "lastN":
-        return db.prepare("SELECT trace_id FROM traces ORDER BY start_ms DESC, trace_id DESC LIMIT ?").pluck().all(s.n) as string[];
-      case "filter":
-        return searchTraces(db, { filter: s.filter, limit: s.limit }).map((t) => t.traceId);
-      case "traceIds":
-        return s.traceIds.map((id) => (id.startsWith("tr-") ? id.slice(3) : id));
-      case "timeRange":
-        return db
-          .prepare("SELECT trace_id FROM traces WHERE start_ms >= ? AND start_ms <= ? ORDER BY start_ms DESC LIMIT ?")
-          .pluck()
-          .all(s.fromMs, s.toMs, s.limit) as string[];
-    }
+  /** What a selection scores (throws SelectionError for an unknown dataset). */
+  resolveSelection(s: TraceSelection): RunTargets {
+    return resolveTargets(this.opts.db, s);
   }
 
-  private loadTrace = (traceId: string): ScorableTrace | null => {
-    const summary = this.opts.queries.getSummary(traceId);
-    if (!summary) return null;
-    return { summary, spans: this.opts.queries.getSpans(traceId), assessments: this.assessments.listForTrace(traceId) };
-  };
+  /** Items for the pool: dataset rows as given; traces read here only when workers can't read the store. */
+  private prepareItem(targets: RunTargets): PrepareItem | undefined {
+    const load = this.dbPath === null ? traceLoader(this.opts.db, this.opts.queries) : null;
+    if (!targets.items && !load) return undefined;
+    return (traceId, position) => {
+      const given = targets.items?.get(position);
+      if (given?.args) return given;
+      if (!load) return given ?? { traceId };
+      const detail = load(traceId);
+      return detail ? { ...given, traceId, detail } : null;
+    };
+  }
 
   cancel(runId: string): boolean {
     const c = this.running.get(runId);
@@ -112,87 +127,82 @@ export class RunManager {
 
   private async runOnce(req: RunRequest): Promise<EvalRun> {
     const runId = req.runId ?? newRunId();
-    const started = Date.now();
     const t0 = performance.now();
-    const traceIds = this.resolveSelection(req.selection);
-    const run: EvalRun = {
+    const names = req.scorers.map((s) => s.scorerName).join(", ");
+    const base: EvalRun = {
       runId,
-      scorers: [{ name: req.scorerName, file: req.file, sourceHash: "" }],
+      scorers: req.scorers.map((s) => ({ name: s.scorerName, file: s.file, sourceHash: "" })),
       selection: req.selection,
       selectionLabel: selectionLabel(req.selection),
       status: "running",
-      startedMs: started,
+      startedMs: Date.now(),
       durationMs: null,
-      traceCount: traceIds.length,
+      traceCount: 0,
       scoredCount: 0,
       errorCount: 0,
       aggregates: [],
-      message: traceIds.length === 0 ? "no traces match the selection" : null,
+      message: null,
     };
-    this.store.save(run);
-    if (traceIds.length === 0) {
-      const done: EvalRun = { ...run, status: "completed", durationMs: performance.now() - t0 };
-      this.store.save(done);
-      return done;
+    const finish = (over: Partial<EvalRun>): EvalRun => {
+      const r: EvalRun = { ...base, durationMs: performance.now() - t0, ...over };
+      this.store.save(r);
+      return r;
+    };
+    let targets: RunTargets;
+    try {
+      targets = this.resolveSelection(req.selection);
+    } catch (e) {
+      this.store.save(base);
+      return finish({ status: "failed", message: e instanceof SelectionError ? e.message : `the selection could not be read: ${String(e)}` });
     }
+    base.traceCount = targets.ids.length;
+    this.store.save(base);
+    if (targets.ids.length === 0) return finish({ status: "completed", message: "no traces match the selection" });
+
     const abort = new AbortController();
     this.running.set(runId, abort);
-    let errors = 0;
+    const total = targets.ids.length * req.scorers.length;
+    const done = new Array<number>(req.scorers.length).fill(0);
+    const prepareItem = this.prepareItem(targets);
     try {
-      const r = await runScorerOnTraces({
-        file: req.file,
-        scorerName: req.scorerName,
-        traceIds,
-        loadTrace: this.loadTrace,
-        pool: this.getPool(),
-        signal: abort.signal,
-        ...(this.opts.sdkEntry ? { sdkEntry: this.opts.sdkEntry } : {}),
-        onProgress: (p) => this.opts.onProgress?.({ runId, scorerName: req.scorerName, done: p.done, total: p.total, errors }),
+      const outcomes = await Promise.all(
+        req.scorers.map((spec, i) =>
+          runScorerOnTraces({
+            file: spec.file,
+            scorerName: spec.scorerName,
+            traceIds: targets.ids,
+            ...(prepareItem ? { prepareItem } : {}),
+            pool: this.getPool(),
+            signal: abort.signal,
+            ...(this.opts.sdkEntry ? { sdkEntry: this.opts.sdkEntry } : {}),
+            onProgress: (p) => {
+              done[i] = p.done;
+              this.opts.onProgress?.({ runId, scorerName: names, done: done.reduce((a, b) => a + b, 0), total, errors: 0 });
+            },
+          }),
+        ),
+      );
+      base.scorers = req.scorers.map((s, i) => ({ name: s.scorerName, file: s.file, sourceHash: outcomes[i]?.sourceHash ?? "" }));
+      const broken = outcomes.map((o, i) => ({ o, spec: req.scorers[i] as RunScorerSpec })).filter((x) => x.o.bundleError);
+      if (broken.length > 0) {
+        return finish({ status: "failed", message: broken.map((b) => `${b.spec.scorerName}: ${bundleErrorText(b.o)}`).join("\n") });
+      }
+      outcomes.forEach((o, i) => {
+        this.store.saveResults(runId, req.scorers[i]?.scorerName ?? "", o.results, targets.datasetRows);
+        logScorerOutput(req.scorers[i]?.scorerName ?? "", o.results);
       });
-      if (r.bundleError) {
-        const e = r.bundleError;
-        const where = e.file ? ` (${e.file}${e.line !== null ? `:${e.line}` : ""}${e.column !== null ? `:${e.column + 1}` : ""})` : "";
-        const failed: EvalRun = { ...run, status: "failed", durationMs: performance.now() - t0, message: `${e.type}: ${e.message}${where}` };
-        this.store.save(failed);
-        return failed;
-      }
-      errors = r.errors;
-      this.store.saveResults(runId, req.scorerName, r.results);
-      // What scorers printed goes to the server's output channel too, tagged "[scorer tr-…] level:" by the worker.
-      let printed = 0;
-      for (const res of r.results) {
-        for (const line of res.logs) {
-          if (printed++ < 1000) log.info(line);
-        }
-      }
-      if (printed > 1000) log.info(`… ${printed - 1000} more lines from ${req.scorerName} (see the results panel)`);
-      const flat = r.results.flatMap((x) => x.feedbacks);
-      let aggregates: AggregateMetric[] = [];
-      try {
-        aggregates = aggregate(
-          flat.map((f) => ({ name: f.name, value: f.value, error: f.error })),
-          (req.aggregations ?? null) as Parameters<typeof aggregate>[1],
-        );
-      } catch (e) {
-        log.warn(`aggregating ${req.scorerName} failed: ${e instanceof Error ? e.message : String(e)}`);
-      }
-      const finished: EvalRun = {
-        ...run,
-        scorers: [{ name: req.scorerName, file: req.file, sourceHash: "" }],
-        status: r.cancelled ? "cancelled" : "completed",
-        durationMs: performance.now() - t0,
-        scoredCount: r.results.length,
-        errorCount: r.errors,
-        aggregates,
-        message: r.cancelled ? `cancelled after ${r.results.length} of ${traceIds.length} traces` : null,
-      };
-      this.store.save(finished);
-      return finished;
+      const cancelled = outcomes.some((o) => o.cancelled);
+      const scored = Math.min(...outcomes.map((o) => o.results.length));
+      return finish({
+        status: cancelled ? "cancelled" : "completed",
+        scoredCount: scored,
+        errorCount: countErrorRows(outcomes.map((o) => o.results)),
+        aggregates: req.scorers.flatMap((spec, i) => aggregatesOf(spec, outcomes[i]?.results ?? [])),
+        message: cancelled ? `cancelled after ${scored} of ${targets.ids.length} traces` : null,
+      });
     } catch (e) {
-      const failed: EvalRun = { ...run, status: "failed", durationMs: performance.now() - t0, message: e instanceof Error ? e.message : String(e) };
-      this.store.save(failed);
       log.error(`run ${runId} failed:`, e);
-      return failed;
+      return finish({ status: "failed", message: e instanceof Error ? e.message : String(e) });
     } finally {
       this.running.delete(runId);
     }
@@ -203,4 +213,41 @@ export class RunManager {
     await this.pool?.dispose();
     this.pool = null;
   }
+}
+
+function bundleErrorText(o: RunScorerOnTracesResult): string {
+  const e = o.bundleError;
+  if (!e) return "";
+  const where = e.file ? ` (${e.file}${e.line !== null ? `:${e.line}` : ""}${e.column !== null ? `:${e.column + 1}` : ""})` : "";
+  return `${e.type}: ${e.message}${where}`;
+}
+
+/** Rows (positions) where any scorer gave an error. */
+function countErrorRows(perScorer: TraceScore[][]): number {
+  const bad = new Set<number>();
+  for (const results of perScorer) results.forEach((r, pos) => r.feedbacks.some((f) => f.error !== null) && bad.add(pos));
+  return bad.size;
+}
+
+function aggregatesOf(spec: RunScorerSpec, results: readonly TraceScore[]): AggregateMetric[] {
+  try {
+    return aggregate(
+      results.flatMap((r) => r.feedbacks).map((f) => ({ name: f.name, value: f.value, error: f.error })),
+      (spec.aggregations ?? null) as Parameters<typeof aggregate>[1],
+    );
+  } catch (e) {
+    log.warn(`aggregating ${spec.scorerName} failed: ${e instanceof Error ? e.message : String(e)}`);
+    return [];
+  }
+}
+
+/** What scorers printed goes to the server's output channel too, tagged "[scorer tr-…] level:" by the worker. */
+function logScorerOutput(scorerName: string, results: readonly TraceScore[]): void {
+  let printed = 0;
+  for (const res of results) {
+    for (const line of res.logs) {
+      if (printed++ < 1000) log.info(line);
+    }
+  }
+  if (printed > 1000) log.info(`… ${printed - 1000} more lines from ${scorerName} (see the results panel)`);
 }

@@ -1,6 +1,6 @@
 /** Evaluation runs in SQLite: the run row, per-trace results, and the assessments they produce. */
 import crypto from "node:crypto";
-import type { EvalRun, RunResultRow, TraceScore } from "../../protocol/scoring";
+import { NO_TRACE_STATE, type EvalRun, type RunResultRow, type TraceScore } from "../../protocol/scoring";
 import type { Db } from "../store/db";
 
 interface RunRow {
@@ -90,9 +90,9 @@ export class RunStore {
    * with the run id, so the trace panel and `feedback.<name>` filters see them). Previous
    * assessments of the same scorer (source id) on these traces are replaced: the newest run wins.
    */
-  saveResults(runId: string, scorerName: string, results: readonly TraceScore[]): void {
+  saveResults(runId: string, scorerName: string, results: readonly TraceScore[], datasetRows: ReadonlyArray<number | null> = []): void {
     const insResult = this.db.prepare(
-      "INSERT OR REPLACE INTO run_results (run_id, seq, trace_id, scorer_name, feedbacks, duration_ms, logs) VALUES (?,?,?,?,?,?,?)",
+      "INSERT OR REPLACE INTO run_results (run_id, seq, trace_id, scorer_name, feedbacks, duration_ms, logs, dataset_row) VALUES (?,?,?,?,?,?,?,?)",
     );
     const delOld = this.db.prepare("DELETE FROM assessments WHERE trace_id = ? AND source_type IN ('CODE','LLM_JUDGE') AND source_id = ? AND kind = 'feedback'");
     const traceExists = this.db.prepare("SELECT 1 FROM traces WHERE trace_id = ?").pluck();
@@ -103,7 +103,7 @@ export class RunStore {
     const now = Date.now();
     this.db.transaction(() => {
       results.forEach((r, seq) => {
-        insResult.run(runId, seq, r.traceId, scorerName, JSON.stringify(r.feedbacks), r.durationMs, JSON.stringify(r.logs));
+        insResult.run(runId, seq, r.traceId, scorerName, JSON.stringify(r.feedbacks), r.durationMs, JSON.stringify(r.logs), datasetRows[seq] ?? null);
         if (traceExists.get(r.traceId) === undefined) return;
         delOld.run(r.traceId, scorerName);
         for (const f of r.feedbacks) {
@@ -130,11 +130,20 @@ export class RunStore {
     const total = Number(this.db.prepare("SELECT count(DISTINCT seq) FROM run_results WHERE run_id = ?").pluck().get(runId));
     const raw = this.db
       .prepare(
-        `SELECT r.seq, r.trace_id, r.feedbacks, r.duration_ms, r.logs, t.name AS trace_name, t.state AS trace_state
+        `SELECT r.seq, r.trace_id, r.feedbacks, r.duration_ms, r.logs, r.dataset_row, t.name AS trace_name, t.state AS trace_state
          FROM run_results r LEFT JOIN traces t ON t.trace_id = r.trace_id
          WHERE r.run_id = ? ORDER BY r.seq`,
       )
-      .all(runId) as Array<{ seq: number; trace_id: string; feedbacks: string; duration_ms: number; logs: string; trace_name: string | null; trace_state: string | null }>;
+      .all(runId) as Array<{
+      seq: number;
+      trace_id: string;
+      feedbacks: string;
+      duration_ms: number;
+      logs: string;
+      dataset_row: number | null;
+      trace_name: string | null;
+      trace_state: string | null;
+    }>;
     // one row per trace (several scorers of one run are merged)
     const bySeq = new Map<number, RunResultRow>();
     for (const r of raw) {
@@ -146,13 +155,15 @@ export class RunStore {
         row.logs.push(...logs);
         row.durationMs += r.duration_ms;
       } else {
+        const rowOnly = r.trace_state === null && r.dataset_row !== null && r.trace_id.startsWith("row-");
         bySeq.set(r.seq, {
           traceId: r.trace_id,
-          traceName: r.trace_name ?? "(deleted trace)",
-          traceState: r.trace_state ?? "DELETED",
+          traceName: r.trace_name ?? (rowOnly ? `dataset row ${r.dataset_row}` : "(deleted trace)"),
+          traceState: r.trace_state ?? (rowOnly ? NO_TRACE_STATE : "DELETED"),
           feedbacks,
           durationMs: r.duration_ms,
           logs,
+          datasetRow: r.dataset_row,
         });
       }
     }

@@ -81,7 +81,7 @@ test("discovery, lenses and diagnostics over LSP", async () => {
 test("runScorer scores stored traces in workers: values, aggregates, errors, a hung scorer stopped by the timeout", async () => {
   const { s, file } = await setup();
   const run = async (scorerName: string) =>
-    (await s.conn.sendRequest("scorelens/runScorer", { file, scorerName, selection: { kind: "lastN", n: 100 } })) as {
+    (await s.conn.sendRequest("scorelens/runScorer", { scorers: [{ file, scorerName }], selection: { kind: "lastN", n: 100 } })) as {
       runId: string;
       status: string;
       scoredCount: number;
@@ -129,7 +129,7 @@ test("a scorer file that does not build fails the run with where it broke", asyn
   const { s, ws } = await setup();
   const broken = path.join(ws, "broken.ts");
   fs.writeFileSync(broken, `import { scorer } from "scorelens";\nexport const x = scorer("x", ({ outputs }) => {\n`);
-  const r = (await s.conn.sendRequest("scorelens/runScorer", { file: broken, scorerName: "x", selection: { kind: "lastN", n: 10 } })) as {
+  const r = (await s.conn.sendRequest("scorelens/runScorer", { scorers: [{ file: broken, scorerName: "x" }], selection: { kind: "lastN", n: 10 } })) as {
     status: string;
     message: string;
   };

@@ -7,8 +7,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { TraceScore } from "../../../protocol/scoring";
 import { bundleScorerFile, isBundleError, type ScorerSourceError } from "./bundleScorers";
-import type { ScorerWorkerPool } from "./workerPool";
-import type { ScorableTrace } from "./workerProtocol";
+import type { LoadTrace, PrepareItem, ScorerWorkerPool } from "./workerPool";
 
 export interface RunScorerProgress {
   done: number;
@@ -21,8 +20,10 @@ export interface RunScorerOnTracesOptions {
   /** Export name or scorer name. */
   scorerName: string;
   traceIds: readonly string[];
-  /** Reads one trace (the server reads SQLite); null when it no longer exists. */
-  loadTrace: (traceId: string) => ScorableTrace | null | Promise<ScorableTrace | null>;
+  /** Reads one trace on this thread; null when it no longer exists. Without it (and without `prepareItem`) the pool's workers read the traces. */
+  loadTrace?: LoadTrace;
+  /** Makes the item for an id (dataset rows); takes precedence over `loadTrace`. */
+  prepareItem?: PrepareItem;
   pool: ScorerWorkerPool;
   /** The SDK that "scorelens" imports resolve to. Default: dist/sdk/index.js beside the server bundle. */
   sdkEntry?: string;
@@ -53,6 +54,8 @@ export interface RunScorerOnTracesResult {
   bundleError?: ScorerBundleError;
   /** esbuild warnings for the file. */
   warnings: string[];
+  /** Hash of the bundled source ("" when it did not build). */
+  sourceHash: string;
 }
 
 export function defaultSdkEntry(): string {
@@ -76,9 +79,11 @@ export async function runScorerOnTraces(opts: RunScorerOnTracesOptions): Promise
       cancelled: false,
       bundleError: { ...bundle.error, phase: "build", type: "BuildError", stack: null },
       warnings: [],
+      sourceHash: "",
     };
   }
-  if (opts.signal?.aborted) return { results: [], durationMs: elapsed(), errors: 0, cancelled: true, warnings: bundle.warnings };
+  const sourceHash = bundle.sourceHash;
+  if (opts.signal?.aborted) return { results: [], durationMs: elapsed(), errors: 0, cancelled: true, warnings: bundle.warnings, sourceHash };
 
   const total = opts.traceIds.length;
   const onProgress = opts.onProgress;
@@ -86,7 +91,8 @@ export async function runScorerOnTraces(opts: RunScorerOnTracesOptions): Promise
     bundle: { filename: file, code: bundle.code, sourceHash: bundle.sourceHash },
     scorerName: opts.scorerName,
     traceIds: opts.traceIds,
-    loadTrace: opts.loadTrace,
+    ...(opts.loadTrace ? { loadTrace: opts.loadTrace } : {}),
+    ...(opts.prepareItem ? { prepareItem: opts.prepareItem } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(onProgress ? { onProgress: (done: number) => onProgress({ done, total }) } : {}),
   });
@@ -100,9 +106,10 @@ export async function runScorerOnTraces(opts: RunScorerOnTracesOptions): Promise
       cancelled: run.cancelled,
       bundleError: { phase: type === "ScorerNotFoundError" ? "missing" : "load", type, message, stack, file: errFile, line, column },
       warnings: bundle.warnings,
+      sourceHash,
     };
   }
   let errors = 0;
   for (const r of run.results) if (r.feedbacks.some((f) => f.error !== null)) errors++;
-  return { results: run.results, durationMs: elapsed(), errors, cancelled: run.cancelled, warnings: bundle.warnings };
+  return { results: run.results, durationMs: elapsed(), errors, cancelled: run.cancelled, warnings: bundle.warnings, sourceHash };
 }

@@ -17,9 +17,10 @@ import Module from "node:module";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { format } from "node:util";
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import type { FeedbackResult, TraceScore } from "../../../protocol/scoring";
-import { isScorer, runScorer, scorerArgsFromTrace, type ScorerLike } from "../../../sdk/index";
+import { isScorer, runScorer, scorerArgsFromTrace, type ScorerArgs, type ScorerLike } from "../../../sdk/index";
+import { openReadOnly, traceLoader, type TraceLoader } from "./traceLoader";
 import {
   MAX_LOADED_BUNDLES,
   traceLabel,
@@ -27,9 +28,10 @@ import {
   type FromWorker,
   type LoadFailure,
   type LoadMessage,
-  type ScorableTrace,
+  type ScoreItem,
   type ScoreMessage,
   type ToWorker,
+  type WorkerInit,
 } from "./workerProtocol";
 
 /** Lines kept per trace, and characters per line. */
@@ -227,7 +229,11 @@ async function score(msg: ScoreMessage): Promise<void> {
       const why = mod ? `no exported scorer named "${msg.scorerName}"` : "the scorer file is not loaded";
       result = { traceId: item.traceId, feedbacks: [errorFeedback(msg.scorerName, "ScorerNotFoundError", why)], durationMs: 0, logs: [] };
     } else {
-      result = await scoreOne(found.exported.name, found.scorer, item.traceId, item.detail);
+      const args = argsOf(item);
+      result =
+        "error" in args
+          ? { traceId: item.traceId, feedbacks: [errorFeedback(found.exported.name, args.error.type, args.error.message)], durationMs: 0, logs: [] }
+          : await scoreOne(found.exported.name, found.scorer, item.traceId, args.args);
     }
     results.push(result);
     previous = result;
@@ -235,13 +241,46 @@ async function score(msg: ScoreMessage): Promise<void> {
   post({ type: "scored", batchId: msg.batchId, results });
 }
 
-async function scoreOne(name: string, scorer: ScorerLike, traceId: string, detail: ScorableTrace): Promise<TraceScore> {
+// ---- reading traces -------------------------------------------------------------------------
+
+const init = (workerData ?? { dbPath: null }) as WorkerInit;
+let loader: TraceLoader | null = null;
+
+/** Reads traces from the store file on a read-only connection of this worker's own. */
+function readTrace(traceId: string): ReturnType<TraceLoader> {
+  if (!init.dbPath) throw new Error("this worker has no store to read from");
+  loader ??= traceLoader(openReadOnly(init.dbPath));
+  return loader(traceId);
+}
+
+/** The scorer's arguments for an item: a row's own, the trace sent, or the trace read here. */
+function argsOf(item: ScoreItem): { args: ScorerArgs } | { error: { type: string; message: string } } {
+  let args: ScorerArgs;
+  if (item.args) {
+    args = { ...item.args };
+  } else {
+    let detail = item.detail ?? null;
+    if (!detail) {
+      try {
+        detail = readTrace(item.traceId);
+      } catch (err) {
+        return { error: { type: "TraceLoadError", message: `could not read trace ${traceLabel(item.traceId)}: ${err instanceof Error ? err.message : String(err)}` } };
+      }
+      if (!detail) return { error: { type: "TraceNotFoundError", message: `trace ${traceLabel(item.traceId)} was not found` } };
+    }
+    args = scorerArgsFromTrace(detail);
+  }
+  if (item.expectations) args.expectations = { ...args.expectations, ...item.expectations };
+  return { args };
+}
+
+async function scoreOne(name: string, scorer: ScorerLike, traceId: string, args: ScorerArgs): Promise<TraceScore> {
   const ctx: CallContext = { tag: `[${name} ${traceLabel(traceId)}]`, lines: [], dropped: 0, closed: false };
   current = ctx;
   const started = performance.now();
   let feedbacks: FeedbackResult[];
   try {
-    feedbacks = await calls.run(ctx, () => runScorer(scorer, scorerArgsFromTrace(detail), { name }));
+    feedbacks = await calls.run(ctx, () => runScorer(scorer, args, { name }));
   } catch (err) {
     // runScorer catches the scorer's own errors; this is a failure around it.
     const e = err instanceof Error ? err : null;

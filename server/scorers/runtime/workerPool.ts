@@ -3,8 +3,9 @@
  *
  * - Workers start on demand (up to `size`, default min(2, CPUs)) and stop after `idleTimeoutMs`
  *   without work. Each has a heap cap (`resourceLimits`).
- * - Traces go to workers in batches (`batchSize`, default 100 per message); a batch's trace
- *   details are read with `loadTrace` only when the batch is sent, so memory stays bounded.
+ * - Traces go to workers in batches (`batchSize`, default 100 per message). With `dbPath`, a
+ *   batch is a list of ids and each worker reads its traces on a read-only connection; otherwise
+ *   the batch's details are read with `loadTrace` only when it is sent, so memory stays bounded.
  * - Each scorer call has a time limit (`timeoutMs`, default 30 s). A call that overruns it (an
  *   infinite loop or a promise that never settles) gets its worker terminated; that trace gets a
  *   `TimeoutError` Feedback and the rest of the batch is queued again for a fresh worker. The same
@@ -21,7 +22,7 @@ import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import type { FeedbackError, FeedbackResult, TraceScore } from "../../../protocol/scoring";
 import { log } from "../../log";
-import { MAX_LOADED_BUNDLES, traceLabel, type ExportedScorer, type FromWorker, type LoadFailure, type ScorableTrace, type ScoreItem, type ToWorker } from "./workerProtocol";
+import { MAX_LOADED_BUNDLES, traceLabel, type ExportedScorer, type FromWorker, type LoadFailure, type ScorableTrace, type ScoreItem, type ToWorker, type WorkerInit } from "./workerProtocol";
 
 export interface WorkerPoolOptions {
   /** Worker threads at most. Default min(2, CPUs). */
@@ -40,6 +41,11 @@ export interface WorkerPoolOptions {
   idleTimeoutMs?: number;
   /** The worker entry (bundled JS). Default: scorerWorker.js beside this bundle (dist/). */
   workerScript?: string;
+  /**
+   * The store file. Workers open it read-only and read the traces of their batches themselves, so
+   * reading scales with the workers instead of running on the server's thread.
+   */
+  dbPath?: string | null;
 }
 
 /** A bundled scorer file, as bundleScorerFile returns it. */
@@ -50,13 +56,21 @@ export interface PoolBundle {
 }
 
 export type LoadTrace = (traceId: string) => ScorableTrace | null | Promise<ScorableTrace | null>;
+/** What to send for the id at a position of the run (null: the trace is gone). */
+export type PrepareItem = (traceId: string, position: number) => ScoreItem | null | Promise<ScoreItem | null>;
 
 export interface PoolRunOptions {
   bundle: PoolBundle;
   /** Export name or scorer name. */
   scorerName: string;
   traceIds: readonly string[];
-  loadTrace: LoadTrace;
+  /**
+   * How a batch's items are made, on the server's thread, when the batch is sent: `prepareItem`
+   * (dataset rows…), else `loadTrace` (the trace read here), else just the id (the worker reads
+   * the trace from `dbPath`).
+   */
+  loadTrace?: LoadTrace;
+  prepareItem?: PrepareItem;
   signal?: AbortSignal;
   /** Called as results come in (several at a time), with the running totals. */
   onProgress?: (done: number, total: number) => void;
@@ -87,7 +101,7 @@ interface Job {
   /** The scorer's resolved name once a worker loaded the file (for messages). */
   displayName: string;
   traceIds: readonly string[];
-  loadTrace: LoadTrace;
+  prepareItem: PrepareItem | null;
   onProgress: ((done: number, total: number) => void) | undefined;
   /** Next position never sent. */
   cursor: number;
@@ -145,6 +159,7 @@ export class ScorerWorkerPool {
   readonly batchSize: number;
   readonly idleTimeoutMs: number;
   readonly workerScript: string;
+  readonly dbPath: string | null;
 
   readonly #workers = new Set<PoolWorker>();
   readonly #jobs: Job[] = [];
@@ -164,6 +179,7 @@ export class ScorerWorkerPool {
     this.batchSize = Math.max(1, Math.floor(opts.batchSize ?? 100));
     this.idleTimeoutMs = opts.idleTimeoutMs ?? 60_000;
     this.workerScript = opts.workerScript ?? path.join(__dirname, "scorerWorker.js");
+    this.dbPath = opts.dbPath ?? null;
   }
 
   stats(): PoolStats {
@@ -183,7 +199,7 @@ export class ScorerWorkerPool {
         scorerName: opts.scorerName,
         displayName: opts.scorerName,
         traceIds: opts.traceIds,
-        loadTrace: opts.loadTrace,
+        prepareItem: prepareOf(opts),
         onProgress: opts.onProgress,
         cursor: 0,
         requeued: [],
@@ -281,19 +297,19 @@ export class ScorerWorkerPool {
     const items: ScoreItem[] = [];
     for (const pos of task.positions) {
       const traceId = job.traceIds[pos] as string;
-      let detail: ScorableTrace | null;
+      let item: ScoreItem | null;
       try {
-        detail = await job.loadTrace(traceId);
+        item = job.prepareItem ? await job.prepareItem(traceId, pos) : { traceId };
       } catch (err) {
         this.#record(job, pos, errorScore(job.displayName, traceId, { type: "TraceLoadError", message: `could not read trace ${traceLabel(traceId)}: ${errorMessage(err)}`, stack: null }));
         continue;
       }
-      if (!detail) {
+      if (!item) {
         this.#record(job, pos, errorScore(job.displayName, traceId, { type: "TraceNotFoundError", message: `trace ${traceLabel(traceId)} was not found`, stack: null }));
         continue;
       }
       positions.push(pos);
-      items.push({ traceId, detail });
+      items.push(item);
     }
     if (w.task !== task) return; // the worker died or the run was cancelled meanwhile
     task.positions = positions;
@@ -399,6 +415,7 @@ export class ScorerWorkerPool {
         execArgv: [],
         stdout: true,
         stderr: true,
+        workerData: { dbPath: this.dbPath } satisfies WorkerInit,
         resourceLimits: {
           maxOldGenerationSizeMb: this.maxOldGenerationSizeMb,
           ...(this.maxYoungGenerationSizeMb !== undefined ? { maxYoungGenerationSizeMb: this.maxYoungGenerationSizeMb } : {}),
@@ -651,6 +668,16 @@ export class ScorerWorkerPool {
     const results = complete ? (job.results as TraceScore[]) : job.results.filter((r): r is TraceScore => r !== undefined);
     job.resolve({ results, cancelled: job.cancelled && !complete, loadError: job.loadError });
   }
+}
+
+function prepareOf(opts: PoolRunOptions): PrepareItem | null {
+  if (opts.prepareItem) return opts.prepareItem;
+  const load = opts.loadTrace;
+  if (!load) return null;
+  return async (traceId) => {
+    const detail = await load(traceId);
+    return detail ? { traceId, detail } : null;
+  };
 }
 
 function findExport(scorers: ExportedScorer[], name: string): ExportedScorer | null {

@@ -35,9 +35,29 @@ export interface LoadMessage {
 /** A trace as a scorer sees it: the detail, plus its assessments (expectations become the scorer's `expectations`). */
 export type ScorableTrace = TraceDetail & { assessments?: Assessment[] | null };
 
+/** What the scorer is called with when there is no trace to read (a dataset row without a trace). */
+export interface RowArgs {
+  inputs?: unknown;
+  outputs?: unknown;
+  expectations?: Record<string, unknown>;
+}
+
+/**
+ * One thing to score. With `detail`, the trace as read by the server; with `args`, a dataset row
+ * that has no trace; with neither, the worker reads trace `traceId` from the store itself.
+ * `expectations` (a dataset row's ground truth) are laid over the trace's own.
+ */
 export interface ScoreItem {
   traceId: string;
-  detail: ScorableTrace;
+  detail?: ScorableTrace;
+  args?: RowArgs;
+  expectations?: Record<string, unknown>;
+}
+
+/** Given to each worker at start (workerData). */
+export interface WorkerInit {
+  /** The store file the worker reads traces from (read-only), or null when items carry them. */
+  dbPath: string | null;
 }
 
 export interface ScoreMessage {

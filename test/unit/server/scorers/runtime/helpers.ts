@@ -17,7 +17,9 @@ let workerScript: Promise<string> | null = null;
 /** Bundles server/scorers/runtime/scorerWorker.ts (as scripts/build.mjs does) into a tmp folder, once per process. */
 export function buildWorkerScript(): Promise<string> {
   workerScript ??= (async () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "scorelens-worker-"));
+    // Inside the repo, so the worker's require("better-sqlite3") finds node_modules as dist/'s does.
+    fs.mkdirSync(path.join(REPO, "test-output"), { recursive: true });
+    const outdir = fs.mkdtempSync(path.join(REPO, "test-output", "worker-"));
     const outfile = path.join(outdir, "scorerWorker.js");
     await esbuild.build({
       entryPoints: [path.join(REPO, "server/scorers/runtime/scorerWorker.ts")],
@@ -27,6 +29,8 @@ export function buildWorkerScript(): Promise<string> {
       format: "cjs",
       target: "node22",
       sourcemap: "inline",
+      // as scripts/build.mjs: the native module loads from node_modules
+      external: ["better-sqlite3"],
       logLevel: "warning",
     });
     return outfile;
