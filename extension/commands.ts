@@ -8,21 +8,26 @@ import type { TracesView } from "./views/tracesView";
 import { ComparePanel } from "./webviews/comparePanel";
 import { StatusPanel } from "./webviews/statusPanel";
 import { TracePanel } from "./webviews/tracePanel";
-import { pickAndRunScorer, runScorer, runScorerOn, showRun, type ScorerCtx } from "./scorers/scorerCommands";
-import { TraceSelection } from "../protocol/scoring";
+import { pickAndRunScorer, runScorer, runScorerOn, runScorers, showRun, type ScorerCtx } from "./scorers/scorerCommands";
+import type { WatchMode } from "./scorers/watchMode";
+import { ScorerRef, TraceSelection } from "../protocol/scoring";
+import { ListDatasetsRequest } from "../protocol/lsp";
+import { z } from "zod";
 
 export interface Ctx {
   context: vscode.ExtensionContext;
   client: ServerClient;
   tracesView: TracesView;
+  watchMode: WatchMode;
 }
 
-function scorerCtx(ctx: Ctx): ScorerCtx {
+export function scorerCtx(ctx: Ctx): ScorerCtx {
   return {
     context: ctx.context,
     client: ctx.client,
     currentFilter: () => ctx.tracesView.currentFilter,
     selectedTraceIds: () => ctx.tracesView.selectedTraceIds,
+    listDatasets: async () => (await ctx.client.request(ListDatasetsRequest, {})).datasets.map((d) => d.name),
   };
 }
 
@@ -32,6 +37,8 @@ const str = (v: unknown, what: string): string => {
 };
 
 type Handler = (ctx: Ctx, ...args: unknown[]) => unknown;
+
+const lastNSetting = (): number => vscode.workspace.getConfiguration("scorelens").get<number>("scorers.lastN", 100);
 
 async function pickTrace(ctx: Ctx, title: string, exclude?: string): Promise<string | undefined> {
   const { traces } = await ctx.client.request(ListTracesRequest, { limit: 200 });
@@ -77,9 +84,14 @@ export const COMMANDS: Record<CommandId, Handler> = {
   },
   "scorelens.runScorer": async (ctx, file, name, target) => {
     const sel = TraceSelection.safeParse(target);
-    const n = vscode.workspace.getConfiguration("scorelens").get<number>("scorers.lastN", 100);
-    await runScorer(scorerCtx(ctx), str(file, "scorer file"), str(name, "scorer name"), sel.success ? sel.data : { kind: "lastN", n });
+    await runScorer(scorerCtx(ctx), str(file, "scorer file"), str(name, "scorer name"), sel.success ? sel.data : { kind: "lastN", n: lastNSetting() });
   },
+  "scorelens.runScorers": async (ctx, refs, target) => {
+    const scorers = z.array(ScorerRef).min(1).parse(refs);
+    const sel = TraceSelection.safeParse(target);
+    await runScorers(scorerCtx(ctx), scorers, sel.success ? sel.data : { kind: "lastN", n: lastNSetting() });
+  },
+  "scorelens.toggleWatch": (ctx, file, name) => ctx.watchMode.toggle(str(file, "scorer file"), str(name, "scorer name"), { kind: "lastN", n: lastNSetting() }),
   "scorelens.runScorerOn": (ctx, file, name) => runScorerOn(scorerCtx(ctx), str(file, "scorer file"), str(name, "scorer name")),
   "scorelens.runScorerPick": (ctx) => pickAndRunScorer(scorerCtx(ctx)),
   "scorelens.showRun": (ctx, runId) => showRun(scorerCtx(ctx), runId),

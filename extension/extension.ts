@@ -1,12 +1,13 @@
 /** Extension entry point: wiring only. */
 import * as vscode from "vscode";
-import { registerCommands } from "./commands";
+import { registerCommands, scorerCtx, type Ctx } from "./commands";
 import { initLog, log } from "./log";
 import { ServerClient } from "./serverClient";
 import { StatusBar } from "./statusBar";
 import { REQUIRES_SERVER_RESTART, SETTINGS_SECTION } from "../protocol/settings";
 import { RunProgressNotification, SetTrustNotification, TracesChangedNotification } from "../protocol/lsp";
-import { activeReporters } from "./scorers/scorerCommands";
+import { activeReporters, runScorers } from "./scorers/scorerCommands";
+import { WatchMode } from "./scorers/watchMode";
 import { TracesView } from "./views/tracesView";
 import { TracePanel } from "./webviews/tracePanel";
 
@@ -21,12 +22,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   c.onNotification(TracesChangedNotification, (p) => TracePanel.refresh(p.traceIds));
   c.onNotification(RunProgressNotification, (p) => activeReporters.get(p.runId)?.(p.done, p.total, p.errors));
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void c.notify(SetTrustNotification, { trusted: true })));
+  const ctx: Ctx = { context, client: c, tracesView, watchMode: new WatchMode(context, c, (scorers, selection) => runScorers(scorerCtx(ctx), scorers, selection)) };
+  let wasReady = false;
   context.subscriptions.push(
     statusBar,
     tracesView,
+    ctx.watchMode,
     vscode.window.registerWebviewViewProvider(TracesView.viewId, tracesView, { webviewOptions: { retainContextWhenHidden: true } }),
-    c.onDidChange((s) => statusBar.update(s)),
-    ...registerCommands({ context, client: c, tracesView }),
+    c.onDidChange((s) => {
+      statusBar.update(s);
+      // A (re)started server learns which scorers are watched.
+      if (c.isReady && !wasReady) ctx.watchMode.sync();
+      wasReady = c.isReady;
+    }),
+    ...registerCommands(ctx),
   );
   statusBar.update(c.state);
   context.subscriptions.push(

@@ -9,6 +9,8 @@ export const COMMAND_IDS = [
   "scorelens.compareTraces",
   "scorelens.runScorer",
   "scorelens.runScorerOn",
+  "scorelens.runScorers",
+  "scorelens.toggleWatch",
   "scorelens.runScorerPick",
   "scorelens.showRun",
 ] as const;

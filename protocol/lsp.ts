@@ -6,6 +6,7 @@ import { z } from "zod";
 import { defineNotification, defineRequest } from "./descriptors";
 import { ServerStatus } from "./status";
 import { EvalRun, RunResultRow, ScorerDef, ScorerRef, TraceSelection } from "./scoring";
+import { DatasetInfo } from "./datasets";
 import { Assessment, FilterError, SpanRecord, TraceDetail, TraceListRow, TraceSkeleton } from "./model";
 
 // NOTIFICATIONS
@@ -147,8 +148,14 @@ export const ListRunsRequest = defineRequest(
   z.object({ runs: z.array(EvalRun) }),
 );
 
+/** client → server: the datasets in the store. */
+export const ListDatasetsRequest = defineRequest("scorelens/listDatasets", "clientToServer", z.object({}), z.object({ datasets: z.array(DatasetInfo) }));
+
 /** client → server: every scorer found in the workspace. */
 export const ListScorersRequest = defineRequest("scorelens/listScorers", "clientToServer", z.object({}), z.object({ scorers: z.array(ScorerDef) }));
+
+/** client → server: the scorers in watch mode (they re-run on save; their lenses say so). */
+export const SetWatchesNotification = defineNotification("scorelens/setWatches", "clientToServer", z.object({ scorers: z.array(ScorerRef).max(500) }));
 
 /** client → server: workspace trust changed (scorer code only runs in trusted workspaces). */
 export const SetTrustNotification = defineNotification("scorelens/setTrust", "clientToServer", z.object({ trusted: z.boolean() }));

@@ -147,3 +147,31 @@ export function runSummaryText(run: Pick<EvalRun, "aggregates" | "errorCount" | 
   if (run.status !== "completed") parts.push(run.status);
   return parts.join(" · ");
 }
+
+/**
+ * How a run differs from the one before it, for lenses: "Δ mean +0.05 · errors −2". The first
+ * aggregate both runs have (the same one runSummaryText shows), then the error count; null when
+ * nothing comparable changed or there is no previous run.
+ */
+export function runDeltaText(
+  latest: Pick<EvalRun, "aggregates" | "errorCount">,
+  previous: Pick<EvalRun, "aggregates" | "errorCount"> | null,
+): string | null {
+  if (!previous) return null;
+  const parts: string[] = [];
+  const first = latest.aggregates.find((a) => a.value !== null);
+  const before = first ? previous.aggregates.find((a) => a.name === first.name && a.value !== null) : undefined;
+  if (first && first.value !== null && before && before.value !== null) {
+    const d = first.value - before.value;
+    const text = Math.abs(d) < 1e-9 ? "±0" : `${d > 0 ? "+" : "−"}${trimNumber(Math.abs(d))}`;
+    parts.push(`Δ ${first.aggregation} ${text}`);
+  }
+  const de = latest.errorCount - previous.errorCount;
+  if (de !== 0) parts.push(`errors ${de > 0 ? "+" : "−"}${Math.abs(de)}`);
+  return parts.length > 0 ? parts.join(" · ") : null;
+}
+
+function trimNumber(v: number): string {
+  if (Number.isInteger(v)) return String(v);
+  return v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2).replace(/\.?0+$/, "") : Number(v.toPrecision(2)).toString();
+}

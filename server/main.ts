@@ -17,7 +17,7 @@ import {
   TracesChangedNotification,
 } from "../protocol/lsp";
 import { TraceHandlers } from "./handlers/traceHandlers";
-import { CancelRunRequest, GetRunRequest, ListRunsRequest, RunProgressNotification, RunScorerRequest } from "../protocol/lsp";
+import { CancelRunRequest, GetRunRequest, ListDatasetsRequest, ListRunsRequest, RunProgressNotification, RunScorerRequest } from "../protocol/lsp";
 import { RunManager } from "./scorers/runManager";
 import { ScorerFeatures } from "./handlers/scorerFeatures";
 import { formatZodError } from "../protocol/descriptors";
@@ -171,6 +171,7 @@ handleRequest(connection, GetRunRequest, (p) => {
   return { run, rows, totalRows: total };
 });
 handleRequest(connection, ListRunsRequest, (p) => ({ runs: requireRuns().store.list(p.limit, p.scorerName) }));
+handleRequest(connection, ListDatasetsRequest, () => ({ datasets: requireRuns().datasets() }));
 
 /** Declared aggregations of a scorer, from the workspace index (null = MLflow's default, mean). */
 function aggregationsOf(file: string, name: string): string[] | null {

@@ -5,7 +5,7 @@
 import * as crypto from "node:crypto";
 import * as vscode from "vscode";
 import { CancelRunRequest, ListRunsRequest, ListScorersRequest, RunScorerRequest } from "../../protocol/lsp";
-import { runSummaryText, type TraceSelection } from "../../protocol/scoring";
+import { runSummaryText, type EvalRun, type ScorerRef, type TraceSelection } from "../../protocol/scoring";
 import type { ServerClient } from "../serverClient";
 import { ResultsPanel } from "../webviews/resultsPanel";
 
@@ -15,30 +15,38 @@ export interface ScorerCtx {
   /** The Traces view's current filter and selection. */
   currentFilter(): string;
   selectedTraceIds(): string[];
+  /** Dataset names in the store (for "Run on… a dataset"). */
+  listDatasets(): Promise<string[]>;
 }
 
 export function lastN(): number {
   return vscode.workspace.getConfiguration("scorelens").get<number>("scorers.lastN", 100);
 }
 
-export async function runScorer(ctx: ScorerCtx, file: string, scorerName: string, selection: TraceSelection): Promise<void> {
+export async function runScorer(ctx: ScorerCtx, file: string, scorerName: string, selection: TraceSelection): Promise<EvalRun | null> {
+  return runScorers(ctx, [{ file, scorerName }], selection);
+}
+
+/** One run of several scorers over a selection: progress with cancel, the results panel, errors reported. */
+export async function runScorers(ctx: ScorerCtx, scorers: ScorerRef[], selection: TraceSelection): Promise<EvalRun | null> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage("ScoreLens runs scorer code only in a trusted workspace.", "Manage Workspace Trust").then((a) => {
       if (a) void vscode.commands.executeCommand("workbench.trust.manage");
     });
-    return;
+    return null;
   }
+  const names = scorers.map((s) => s.scorerName).join(", ");
   const runId = `run-${Date.now().toString(36)}-${crypto.randomBytes(4).toString("hex")}`;
-  const rerun = () => void runScorer(ctx, file, scorerName, selection);
-  const panel = ResultsPanel.show(ctx.context, ctx.client, runId, `${scorerName} · running`, rerun);
+  const rerun = () => void runScorers(ctx, scorers, selection);
+  const panel = ResultsPanel.show(ctx.context, ctx.client, runId, `${names} · running`, rerun);
   const run = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `ScoreLens: running ${scorerName}`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: `ScoreLens: running ${names}`, cancellable: true },
     async (progress, token) => {
       token.onCancellationRequested(() => void ctx.client.request(CancelRunRequest, { runId }));
       const sub = progressReporter(progress);
       activeReporters.set(runId, sub);
       try {
-        return await ctx.client.request(RunScorerRequest, { scorers: [{ file, scorerName }], selection, runId });
+        return await ctx.client.request(RunScorerRequest, { scorers, selection, runId });
       } finally {
         activeReporters.delete(runId);
       }
@@ -47,8 +55,9 @@ export async function runScorer(ctx: ScorerCtx, file: string, scorerName: string
   ResultsPanel.finished(runId);
   void panel;
   if (run.status === "failed") {
-    void vscode.window.showErrorMessage(`ScoreLens: ${scorerName} could not run: ${run.message ?? "unknown error"}`);
+    void vscode.window.showErrorMessage(`ScoreLens: ${names} could not run: ${run.message ?? "unknown error"}`);
   }
+  return run;
 }
 
 /** Progress callbacks keyed by run id (fed by the server's runProgress notifications). */
@@ -64,6 +73,12 @@ function progressReporter(progress: vscode.Progress<{ message?: string; incremen
 }
 
 export async function runScorerOn(ctx: ScorerCtx, file: string, scorerName: string): Promise<void> {
+  const selection = await pickSelection(ctx, `Run ${scorerName} on…`);
+  if (selection) await runScorer(ctx, file, scorerName, selection);
+}
+
+/** The "Run on…" quick pick: last N, the Traces view's filter or selection, a time range, a dataset. */
+export async function pickSelection(ctx: ScorerCtx, title: string): Promise<TraceSelection | undefined> {
   const n = lastN();
   const filter = ctx.currentFilter();
   const selected = ctx.selectedTraceIds();
@@ -105,9 +120,19 @@ export async function runScorerOn(ctx: ScorerCtx, file: string, scorerName: stri
       },
     },
   ];
-  const pick = await vscode.window.showQuickPick(items, { title: `Run ${scorerName} on…` });
-  const selection = await pick?.make();
-  if (selection) await runScorer(ctx, file, scorerName, selection);
+  const datasets = await ctx.listDatasets().catch(() => [] as string[]);
+  if (datasets.length > 0) {
+    items.push({
+      label: "A dataset…",
+      description: `${datasets.length} in the store`,
+      make: async () => {
+        const name = await vscode.window.showQuickPick(datasets, { title: "Which dataset?" });
+        return name ? { kind: "dataset", name } : undefined;
+      },
+    });
+  }
+  const pick = await vscode.window.showQuickPick(items, { title });
+  return pick?.make();
 }
 
 export async function showRun(ctx: ScorerCtx, runId?: unknown): Promise<void> {
@@ -129,9 +154,16 @@ export async function pickAndRunScorer(ctx: ScorerCtx): Promise<void> {
     void vscode.window.showInformationMessage("No scorer() definitions found in this workspace. See examples/scorers.ts for the shape.");
     return;
   }
-  const pick = await vscode.window.showQuickPick(
+  const picks = await vscode.window.showQuickPick(
     scorers.map((s) => ({ label: s.name, description: vscode.workspace.asRelativePath(s.file), file: s.file, name: s.exportName ?? s.name })),
-    { title: "Run which scorer?" },
+    { title: "Run which scorers? (several make one run)", canPickMany: true },
   );
-  if (pick) await runScorerOn(ctx, pick.file, pick.name);
+  if (!picks || picks.length === 0) return;
+  if (picks.length === 1) {
+    const [only] = picks;
+    if (only) await runScorerOn(ctx, only.file, only.name);
+    return;
+  }
+  const selection = await pickSelection(ctx, `Run ${picks.length} scorers on…`);
+  if (selection) await runScorers(ctx, picks.map((p) => ({ file: p.file, scorerName: p.name })), selection);
 }

@@ -13,8 +13,8 @@ import {
   type Diagnostic,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { ListScorersRequest, SetTrustNotification } from "../../protocol/lsp";
-import { runSummaryText, type ScorerDef } from "../../protocol/scoring";
+import { ListScorersRequest, SetTrustNotification, SetWatchesNotification } from "../../protocol/lsp";
+import { runDeltaText, runSummaryText, type EvalRun, type ScorerDef } from "../../protocol/scoring";
 import { log } from "../log";
 import { scorerLenses, type LastRun } from "../scorers/discovery/codeLens";
 import { quickFixes, scorerDiagnostics } from "../scorers/discovery/diagnostics";
@@ -46,6 +46,8 @@ export class ScorerFeatures {
   readonly index = new ScorerIndex();
   private readonly documents = new TextDocuments(TextDocument);
   private trusted: boolean;
+  /** "file\0scorerName" of scorers in watch mode (names as the lens passed them: export or scorer name). */
+  private watches = new Set<string>();
   private readonly pending = new Map<string, NodeJS.Timeout>();
 
   constructor(
@@ -72,6 +74,7 @@ export class ScorerFeatures {
         lastRuns: this.lastRuns(defs),
         registrations: new Map(),
         registrationEnabled: false,
+        watched: this.watchedNames(defs),
       }).map((l) => ({ range: l.range, command: { title: l.title, command: l.command, arguments: l.arguments } }));
     });
     connection.onHover((p) => {
@@ -122,6 +125,12 @@ export class ScorerFeatures {
       this.trusted = parsed.data.trusted;
       this.refreshAll();
     });
+    connection.onNotification(SetWatchesNotification.method, (raw: unknown) => {
+      const parsed = SetWatchesNotification.params.safeParse(raw);
+      if (!parsed.success) return;
+      this.watches = new Set(parsed.data.scorers.map((s) => `${s.file}\0${s.scorerName}`));
+      this.refreshAll();
+    });
     handleRequest(connection, ListScorersRequest, () => ({ scorers: this.index.all() }));
   }
 
@@ -133,15 +142,28 @@ export class ScorerFeatures {
     this.refreshAll();
   }
 
-  /** The newest run of each scorer of a file, by scorer name (runs are recorded under the export name the lens passed). */
+  private watchedNames(defs: readonly ScorerDef[]): Set<string> {
+    const out = new Set<string>();
+    for (const d of defs) if (this.watches.has(`${d.file}\0${d.exportName ?? d.name}`) || this.watches.has(`${d.file}\0${d.name}`)) out.add(d.name);
+    return out;
+  }
+
+  /**
+   * The newest run of each scorer of a file, by scorer name (runs are recorded under the export
+   * name the lens passed), with its change from the run before it on the same selection.
+   */
   private lastRuns(defs: readonly ScorerDef[]): Map<string, LastRun> {
     const out = new Map<string, LastRun>();
     const store = this.opts.runs();
     if (!store || defs.length === 0) return out;
     const runs = store.list(200);
     for (const d of defs) {
-      const r = runs.find((x) => x.scorers.some((s) => s.file === d.file && (s.name === d.exportName || s.name === d.name)));
-      if (r) out.set(d.name, { runId: r.runId, summary: runSummaryText(r) });
+      const mine = (x: EvalRun) => x.scorers.some((s) => s.file === d.file && (s.name === d.exportName || s.name === d.name));
+      const r = runs.find(mine);
+      if (!r) continue;
+      const selection = JSON.stringify(r.selection);
+      const previous = runs.find((x) => x !== r && x.startedMs <= r.startedMs && x.status !== "failed" && mine(x) && JSON.stringify(x.selection) === selection);
+      out.set(d.name, { runId: r.runId, summary: runSummaryText({ ...r, aggregates: aggregatesOf(r, d).aggregates }), delta: r.status === "failed" ? null : runDeltaText(aggregatesOf(r, d), previous ? aggregatesOf(previous, d) : null) });
     }
     return out;
   }
@@ -183,4 +205,11 @@ export class ScorerFeatures {
   uriOf(file: string): string {
     return pathToFileURL(file).toString();
   }
+}
+
+/** A run's aggregates and errors as they concern one scorer (a run may hold several). */
+function aggregatesOf(run: EvalRun, def: ScorerDef): Pick<EvalRun, "aggregates" | "errorCount"> {
+  if (run.scorers.length <= 1) return run;
+  const own = run.aggregates.filter((a) => a.assessment === def.name || a.assessment === def.exportName);
+  return { aggregates: own, errorCount: run.errorCount };
 }

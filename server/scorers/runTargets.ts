@@ -3,6 +3,7 @@
  * A dataset row with a trace scores that trace with the row's expectations laid over the
  * trace's own; a row without one scores its own inputs/outputs/expectations ("row-<index>").
  */
+import { DatasetSource, type DatasetInfo } from "../../protocol/datasets";
 import type { TraceSelection } from "../../protocol/scoring";
 import { searchTraces } from "../search/traceSearch";
 import type { Db } from "../store/db";
@@ -94,4 +95,27 @@ function datasetTargets(db: Db, name: string): RunTargets {
     });
   }
   return out;
+}
+
+/** The datasets a selection can name, newest first. */
+export function listDatasets(db: Db): DatasetInfo[] {
+  const rows = db.prepare("SELECT name, description, source, row_count, created_ms, updated_ms FROM datasets ORDER BY updated_ms DESC").all() as Array<{
+    name: string;
+    description: string | null;
+    source: string;
+    row_count: number;
+    created_ms: number;
+    updated_ms: number;
+  }>;
+  return rows.map((r) => {
+    const source = DatasetSource.safeParse(parseJson(r.source));
+    return {
+      name: r.name,
+      description: r.description,
+      source: source.success ? source.data : { kind: "sdk" },
+      rowCount: Number(r.row_count),
+      createdMs: r.created_ms,
+      updatedMs: r.updated_ms,
+    };
+  });
 }

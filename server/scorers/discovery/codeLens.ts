@@ -1,7 +1,8 @@
 /**
  * Code lenses above scorer definitions (pure: the server turns them into LSP CodeLens objects).
  *
- *   ▶ Run on last 20 traces | Run on… | 0.82 mean · 20 traces | Registered v2 · active 10% | Register
+ *   ▶ Run all 3 scorers on last 20 traces                      (above the file's first scorer)
+ *   ▶ Run on last 20 traces | Run on… | 👁 Watch | mean 0.82 · 20 traces · Δ mean +0.05 | Registered v2 · active 10% | Register
  *
  * In an untrusted workspace a file gets one lens that leads to the Workspace Trust editor, since
  * running a scorer means running workspace code.
@@ -12,7 +13,9 @@ import type { Range } from "./positions";
 /** Commands the lenses invoke. The scorelens.* ones are to be contributed by the extension. */
 export const SCORER_LENS_COMMANDS = {
   run: "scorelens.runScorer",
+  runAll: "scorelens.runScorers",
   runOn: "scorelens.runScorerOn",
+  watch: "scorelens.toggleWatch",
   showRun: "scorelens.showRun",
   register: "scorelens.registerScorer",
   updateRegistration: "scorelens.updateRegistration",
@@ -23,6 +26,8 @@ export interface LastRun {
   /** One line, e.g. "0.82 mean · 20 traces · 1 error". */
   summary: string;
   runId: string;
+  /** Change from the run before it on the same selection, e.g. "Δ mean +0.05 · errors −2"; null when there is none. */
+  delta?: string | null;
 }
 
 export interface Registration {
@@ -43,6 +48,8 @@ export interface LensState {
   registrations: ReadonlyMap<string, Registration>;
   /** False until registration (monitoring) is available: no "Register" lens. Default true. */
   registrationEnabled?: boolean;
+  /** Scorer names in watch mode (re-run on save). */
+  watched?: ReadonlySet<string>;
 }
 
 export interface RunTarget {
@@ -91,6 +98,14 @@ export function scorerLenses(defs: readonly ScorerDef[], state: LensState): Scor
   }
   const lenses: ScorerLens[] = [];
   const n = Math.max(1, Math.floor(state.lastN));
+  const traces = `${n} ${n === 1 ? "trace" : "traces"}`;
+  const ordered = [...defs].sort((a, b) => a.range.startLine - b.range.startLine || a.range.startCharacter - b.range.startCharacter);
+  if (ordered.length >= 2) {
+    // One run of every scorer in the file: one results panel with a column per assessment.
+    const first = ordered[0] as ScorerDef;
+    const refs = ordered.map((d) => ({ file: d.file, scorerName: d.exportName ?? d.name }));
+    lenses.push({ range: startOf(first), title: `▶ Run all ${ordered.length} scorers on last ${traces}`, command: SCORER_LENS_COMMANDS.runAll, arguments: [refs, { kind: "lastN", n }] });
+  }
   for (const def of defs) {
     const range = startOf(def);
     const lens = (title: string, command: string, args: unknown[]): void => {
@@ -99,10 +114,12 @@ export function scorerLenses(defs: readonly ScorerDef[], state: LensState): Scor
     const target: RunTarget = { kind: "lastN", n };
     // The runtime finds a scorer by its export name (always unambiguous) or its scorer name.
     const runName = def.exportName ?? def.name;
-    lens(`▶ Run on last ${n} ${n === 1 ? "trace" : "traces"}`, SCORER_LENS_COMMANDS.run, [def.file, runName, target]);
+    lens(`▶ Run on last ${traces}`, SCORER_LENS_COMMANDS.run, [def.file, runName, target]);
     lens("Run on…", SCORER_LENS_COMMANDS.runOn, [def.file, runName]);
+    const watching = state.watched?.has(def.name) ?? false;
+    lens(watching ? "$(eye) Watching: runs on save (stop)" : "$(eye) Watch", SCORER_LENS_COMMANDS.watch, [def.file, runName, def.name]);
     const last = state.lastRuns.get(def.name);
-    if (last) lens(last.summary, SCORER_LENS_COMMANDS.showRun, [last.runId]);
+    if (last) lens(last.delta ? `${last.summary} · ${last.delta}` : last.summary, SCORER_LENS_COMMANDS.showRun, [last.runId]);
     const reg = state.registrations.get(def.name);
     if (reg) {
       lens(registrationStatus(reg), "", []);

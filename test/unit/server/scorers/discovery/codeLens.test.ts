@@ -29,7 +29,7 @@ function toLsp(l: ScorerLens): CodeLens {
   return { range: l.range, command: { title: l.title, command: l.command, arguments: l.arguments } };
 }
 
-test("trusted, never run, not registered: Run on last N, Run on…, Register", () => {
+test("trusted, never run, not registered: Run on last N, Run on…, Watch, Register", () => {
   const len = defs.filter((d) => d.name === "response_length");
   const lenses = scorerLenses(len, state());
   const line = len[0]?.range.startLine ?? -1;
@@ -37,6 +37,7 @@ test("trusted, never run, not registered: Run on last N, Run on…, Register", (
     // run arguments name the export (what the runtime loads); this scorer is exported as responseLength
     [line, "▶ Run on last 20 traces", "scorelens.runScorer", [file, len[0]?.exportName ?? "response_length", { kind: "lastN", n: 20 }]],
     [line, "Run on…", "scorelens.runScorerOn", [file, len[0]?.exportName ?? "response_length"]],
+    [line, "$(eye) Watch", "scorelens.toggleWatch", [file, len[0]?.exportName ?? "response_length", "response_length"]],
     [line, "Register", "scorelens.registerScorer", [file, "response_length"]],
   ]);
   // Until monitoring exists the server turns the Register lens off.
@@ -48,36 +49,44 @@ test("trusted, never run, not registered: Run on last N, Run on…, Register", (
 });
 
 test("after a run and with registrations: summary, status, update when the source changed", () => {
-  const lastRuns = new Map<string, LastRun>([["response_length", { summary: "✓ 20 traces · mean 41.3 · min 3 · max 120", runId: "run-7" }]]);
+  const lastRuns = new Map<string, LastRun>([["response_length", { summary: "✓ 20 traces · mean 41.3 · min 3 · max 120", runId: "run-7", delta: "Δ mean +2.1" }]]);
   const registrations = new Map<string, Registration>([
     ["response_length", { version: 3, sampleRate: 0.1, sourceChanged: false }],
     ["mentionsKeyword", { version: 1, sampleRate: 0, sourceChanged: true }],
   ]);
-  const lenses = scorerLenses(defs, state({ lastRuns, registrations, lastN: 1 }));
+  const lenses = scorerLenses(defs, state({ lastRuns, registrations, lastN: 1, watched: new Set(["response_length"]) }));
   const titles = (name: string): string[] => {
     const def = defs.find((d) => d.name === name);
-    return lenses.filter((l) => l.range.start.line === def?.range.startLine).map((l) => l.title);
+    return lenses.filter((l) => l.range.start.line === def?.range.startLine && l.command !== "scorelens.runScorers").map((l) => l.title);
   };
   assert.deepEqual(titles("response_length"), [
     "▶ Run on last 1 trace",
     "Run on…",
-    "✓ 20 traces · mean 41.3 · min 3 · max 120",
+    "$(eye) Watching: runs on save (stop)",
+    "✓ 20 traces · mean 41.3 · min 3 · max 120 · Δ mean +2.1",
     "Registered v3 · active 10%",
   ]);
   assert.deepEqual(titles("mentionsKeyword"), [
     "▶ Run on last 1 trace",
     "Run on…",
+    "$(eye) Watch",
     "Registered v1 · stopped",
     "Source changed since registration — Update",
   ]);
-  assert.deepEqual(titles("tool_call_efficiency"), ["▶ Run on last 1 trace", "Run on…", "Register"]);
+  assert.deepEqual(titles("tool_call_efficiency"), ["▶ Run on last 1 trace", "Run on…", "$(eye) Watch", "Register"]);
   const show = lenses.find((l) => l.command === "scorelens.showRun");
   assert.deepEqual(show?.arguments, ["run-7"]);
   const update = lenses.find((l) => l.command === "scorelens.updateRegistration");
   assert.deepEqual(update?.arguments, [file, "mentionsKeyword"]);
   const status = lenses.find((l) => l.title.startsWith("Registered v3"));
   assert.equal(status?.command, "");
-  assert.equal(lenses.length, 6 * 3 + 2);
+  assert.equal(lenses.length, 1 + 6 * 4 + 2);
+  // One lens above the file's first scorer runs them all in one run.
+  const all = lenses.filter((l) => l.command === "scorelens.runScorers");
+  assert.equal(all.length, 1);
+  assert.equal(all[0]?.title, "▶ Run all 6 scorers on last 1 trace");
+  assert.equal(all[0]?.range.start.line, Math.min(...defs.map((d) => d.range.startLine)));
+  assert.deepEqual((all[0]?.arguments[0] as Array<{ scorerName: string }>).length, 6);
 });
 
 test("untrusted workspace: one lens per file, at the first scorer, to Manage Workspace Trust", () => {
