@@ -5,7 +5,9 @@ import { initLog, log } from "./log";
 import { ServerClient } from "./serverClient";
 import { StatusBar } from "./statusBar";
 import { REQUIRES_SERVER_RESTART, SETTINGS_SECTION } from "../protocol/settings";
-import { RunProgressNotification, SetTrustNotification, TracesChangedNotification } from "../protocol/lsp";
+import { RunLoggedNotification, RunProgressNotification, SetTrustNotification, TracesChangedNotification } from "../protocol/lsp";
+import { runSummaryText } from "../protocol/scoring";
+import { ResultsPanel } from "./webviews/resultsPanel";
 import { activeReporters, runScorers } from "./scorers/scorerCommands";
 import { WatchMode } from "./scorers/watchMode";
 import { TracesView } from "./views/tracesView";
@@ -21,6 +23,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const tracesView = new TracesView(context, c);
   c.onNotification(TracesChangedNotification, (p) => TracePanel.refresh(p.traceIds));
   c.onNotification(RunProgressNotification, (p) => activeReporters.get(p.runId)?.(p.done, p.total, p.errors));
+  c.onNotification(RunLoggedNotification, (p) => {
+    void vscode.window.showInformationMessage(`ScoreLens: ${p.run.selectionLabel} — ${runSummaryText(p.run)}`, "Open Results").then((a) => {
+      if (a) ResultsPanel.show(context, c, p.run.runId, "Results", null);
+    });
+  });
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void c.notify(SetTrustNotification, { trusted: true })));
   const ctx: Ctx = { context, client: c, tracesView, watchMode: new WatchMode(context, c, (scorers, selection) => runScorers(scorerCtx(ctx), scorers, selection)) };
   let wasReady = false;

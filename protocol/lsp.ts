@@ -129,6 +129,9 @@ export const RunProgressNotification = defineNotification(
   z.object({ runId: z.string(), scorerName: z.string(), done: z.number().int(), total: z.number().int(), errors: z.number().int() }),
 );
 
+/** server → client: a run arrived from outside the editor (the SDK's evaluate()); the editor offers to open it. */
+export const RunLoggedNotification = defineNotification("scorelens/runLogged", "serverToClient", z.object({ run: EvalRun }));
+
 /** client → server: cancel a running evaluation (what finished is kept; the run is marked cancelled). */
 export const CancelRunRequest = defineRequest("scorelens/cancelRun", "clientToServer", z.object({ runId: z.string() }), z.object({ cancelled: z.boolean() }));
 

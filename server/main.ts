@@ -17,7 +17,7 @@ import {
   TracesChangedNotification,
 } from "../protocol/lsp";
 import { TraceHandlers } from "./handlers/traceHandlers";
-import { CancelRunRequest, GetRunRequest, ListDatasetsRequest, ListRunsRequest, RunProgressNotification, RunScorerRequest } from "../protocol/lsp";
+import { CancelRunRequest, GetRunRequest, ListDatasetsRequest, ListRunsRequest, RunLoggedNotification, RunProgressNotification, RunScorerRequest } from "../protocol/lsp";
 import { RunManager } from "./scorers/runManager";
 import { ScorerFeatures } from "./handlers/scorerFeatures";
 import { formatZodError } from "../protocol/descriptors";
@@ -91,6 +91,10 @@ connection.onInitialized(() => {
         onFinished: () => scorers?.refreshAll(),
       });
       s.onStatus((status) => sendNotification(connection, StatusNotification, status));
+      s.onRunUploaded((run) => {
+        scorers?.refreshAll();
+        sendNotification(connection, RunLoggedNotification, { run });
+      });
       let pendingIds = new Set<string>();
       let timer: NodeJS.Timeout | null = null;
       s.onCommitted((c) => {

@@ -18,6 +18,8 @@ import { applyRetention, type RetentionPolicy } from "../store/retention";
 import { SpanWriter, type CommitInfo, type WriteResult } from "../store/spanWriter";
 import { TraceQueries } from "../store/traceQueries";
 import { createOtlpReceiver, OTLP_TRACES_PATH, type ReceiverStats } from "../ingest/otlpHttpServer";
+import type { EvalRun } from "../../protocol/scoring";
+import { saveEvalUpload } from "../scorers/evalUploadStore";
 import { bindLoopback } from "../ingest/portBinding";
 import { VERSION } from "./version";
 
@@ -42,6 +44,7 @@ export class TraceServer {
   private status: ServerStatus;
   private readonly statusListeners: Array<(s: ServerStatus) => void> = [];
   private readonly commitListeners: Array<(c: CommitInfo) => void> = [];
+  private readonly runListeners: Array<(run: EvalRun) => void> = [];
   private timers: NodeJS.Timeout[] = [];
   private counts: { traces: number; spans: number };
   private closed = false;
@@ -89,6 +92,11 @@ export class TraceServer {
 
   onStatus(listener: (s: ServerStatus) => void): void {
     this.statusListeners.push(listener);
+  }
+
+  /** An evaluation run arrived over HTTP (the SDK's evaluate()). */
+  onRunUploaded(listener: (run: EvalRun) => void): void {
+    this.runListeners.push(listener);
   }
 
   onCommitted(listener: (c: CommitInfo) => void): void {
@@ -169,6 +177,12 @@ export class TraceServer {
         hasRoomFor: (n) => this.writer.hasRoomFor(n),
         ingest: (spans) => this.ingest(spans),
         health: () => ({ pid: process.pid, traces: this.counts.traces, spans: this.counts.spans }),
+        uploadRun: (body) => {
+          const run = saveEvalUpload(this.db, body);
+          log.info(`evaluate() logged run ${run.runId}: ${run.selectionLabel}`);
+          for (const l of this.runListeners) l(run);
+          return { runId: run.runId };
+        },
       },
       { maxBodyBytes: this.opts.maxBodyBytes, allowedOrigins: this.opts.allowedOrigins },
     );

@@ -14,6 +14,8 @@ import { decodeOtlpProtobuf, encodeExportResponseProtobuf, encodeRpcStatusProtob
 import { WireFormatError } from "../wire/wireFormatError";
 import { QueueFullError } from "../store/spanWriter";
 import { bodyFormat, checkRequestOrigin } from "./requestGuards";
+import { EVAL_UPLOAD_PATH } from "../../protocol/evalUpload";
+import { receiveRunUpload } from "./runUpload";
 
 export const OTLP_TRACES_PATH = "/v1/traces";
 
@@ -30,6 +32,8 @@ export interface ReceiverSink {
   ingest(spans: RawSpan[]): Promise<{ inserted: number; duplicates: number }>;
   /** A small JSON-able health object for GET /health. */
   health(): Record<string, unknown>;
+  /** Stores an evaluation run uploaded by the SDK's evaluate() (POST /scorelens/v1/runs); throws EvalUploadError for a bad body. */
+  uploadRun?(body: unknown): { runId: string };
 }
 
 export interface ReceiverStats {
@@ -76,6 +80,10 @@ export function createOtlpReceiver(sink: ReceiverSink, opts: ReceiverOptions): {
     if (req.method === "GET" && (url === "/health" || url === "/")) {
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ service: "scorelens", ...sink.health() }));
+      return;
+    }
+    if (url === EVAL_UPLOAD_PATH && sink.uploadRun) {
+      receiveRunUpload(req, res, sink.uploadRun.bind(sink), opts.maxBodyBytes, stats);
       return;
     }
     if (url !== OTLP_TRACES_PATH) {
