@@ -9,11 +9,12 @@
  *   class X extends Scorer { score({ outputs }) {…} }   (name from `super({ name: "…" })`, else X)
  *   export const y = x / export { x as z } / export default x      (aliases of a local scorer)
  *   exports.x = scorer(...) / module.exports = { x, y: scorer(...) }  (CommonJS)
- * Names: an explicit string name (first argument, `name` in the options object, or `super("…")` /
- * `super({ name })`), else the binding's name, else the function's (or class's) name, else
- * "scorer", the SDK's default. Note the SDK itself cannot see binding names: at runtime
- * `export const x = scorer(({ outputs }) => …)` is named after the function ("" → "scorer"), so
- * the runner should look scorers up by `exportName` rather than by `name` for such definitions.
+ * Names, as the SDK and the scorer worker name them at runtime: an explicit string name (first
+ * argument, `name` in the options object, or `super("…")` / `super({ name })`), else the
+ * function's own name (`scorer(function y…)`, or `scorer(ref)` → the referenced function's name),
+ * else the binding's name (the worker names an anonymous `export const x = scorer(({ outputs }) => …)`
+ * after its export), else "scorer", the SDK's default. The runner looks scorers up by
+ * `exportName` first, which is always unambiguous.
  * Exports that forward another module's binding (`export { a } from "./other"`, `export * from`,
  * `import { a } from "./o"; export { a as b }`) are reported by `findReExports` for the index to
  * resolve across files.
@@ -545,8 +546,11 @@ class FileScan {
     const f = fn;
     const ref = fnRef;
     const fnNameNode = f && !ts.isArrowFunction(f) && f.name && ts.isIdentifier(f.name) ? f.name : null;
-    const name = explicitName ?? varName?.text ?? ref?.text ?? fnNameNode?.text ?? DEFAULT_NAME;
-    const nameAt = nameNode ?? varName ?? ref ?? fnNameNode ?? call.expression;
+    // As the SDK names it at runtime: the explicit name, else the function's own name (a named
+    // function expression, or the name JS gave the referenced function), else — for an anonymous
+    // function, which the SDK calls "scorer" — the binding it is exported as.
+    const name = explicitName ?? fnNameNode?.text ?? ref?.text ?? varName?.text ?? DEFAULT_NAME;
+    const nameAt = nameNode ?? fnNameNode ?? ref ?? varName ?? call.expression;
     const params = f ? this.paramsOf(f) : [];
     return {
       def: {

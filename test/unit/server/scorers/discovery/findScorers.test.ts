@@ -33,7 +33,7 @@ test("MLflow docs scorers: names, exports, params, aggregations, descriptions", 
     ["mentionsKeyword", "mentionsKeyword", "function", ["outputs", "expectations"], null],
     ["keyword_overlap_relevance", "keywordOverlap", "function", ["inputs", "outputs"], null],
     ["tool_call_efficiency", "toolCallEfficiency", "function", ["trace"], ["mean"]],
-    ["isValidJson", "isValidJson", "function", ["outputs"], null],
+    ["is_valid_json", "isValidJson", "function", ["outputs"], null],
     ["multiAspectCheck", "multiAspectCheck", "function", ["inputs", "outputs"], null],
   ]);
   assert.equal(byName(defs, "response_length").description, "Number of words in the response");
@@ -53,7 +53,7 @@ test("MLflow docs scorers: ranges cover the scorer(...) call, name ranges the na
   assert.deepEqual(len.nameRange, rangeOf(text, '"response_length"'));
   assert.deepEqual(len.range.startLine, at(text, "export const responseLength").line);
   assert.deepEqual(byName(defs, "mentionsKeyword").nameRange, rangeOf(text, "mentionsKeyword"));
-  assert.deepEqual(byName(defs, "isValidJson").nameRange, rangeOf(text, "isValidJson"));
+  assert.deepEqual(byName(defs, "is_valid_json").nameRange, rangeOf(text, "is_valid_json"), "the function's own name, as the runtime names it");
   assert.deepEqual(byName(defs, "keyword_overlap_relevance").nameRange, rangeOf(text, '"keyword_overlap_relevance"'));
 });
 
@@ -80,7 +80,7 @@ test("shapes: aliases, options, references, classes, default export; no duplicat
     ["options_name", "withOptions", "function", ["inputs", "outputs", "expectations"], ["mean", "p90", "custom"]],
     ["constAggs", "constAggs", "function", ["trace"], ["median", "p90"]],
     ["hidden", "exposed", "function", ["outputs"], null],
-    ["byReference", "byReference", "function", ["outputs"], null],
+    ["lengthAtLeast10", "byReference", "function", ["outputs"], null],
     ["internal_only", null, "function", ["outputs"], null],
     ["length_judge", "LengthJudge", "class", ["outputs", "expectations"], ["mean", "max"]],
     ["ToneJudge", "Tone", "class", ["inputs"], null],
@@ -190,7 +190,7 @@ test("isSdkSpecifier", () => {
   for (const s of no) assert.equal(isSdkSpecifier(s), false, s);
 });
 
-test("names: explicit name > variable name > function name > 'scorer'", () => {
+test("names, as the runtime gives them: explicit name > function name > variable name > 'scorer'", () => {
   const src = [
     'import { scorer } from "scorelens";',
     "function judge({ outputs }) { return 1; }",
@@ -204,7 +204,7 @@ test("names: explicit name > variable name > function name > 'scorer'", () => {
   assert.deepEqual(
     find(src).map((d) => [d.name, d.exportName]),
     [
-      ["a", "a"],
+      ["inner", "a"],
       ["from_const", "b"],
       ["template_name", "c"],
       ["d", "d"],
@@ -282,7 +282,7 @@ test("params: renamed, defaulted and rest elements; a plain parameter gives none
       ["a", ["outputs", "expectations"]],
       ["b", []],
       ["c", ["trace"]],
-      ["d", []],
+      ["importedFn", []],
     ],
   );
 });

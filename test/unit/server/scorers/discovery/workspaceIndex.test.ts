@@ -54,7 +54,7 @@ test("indexes TS/JS files, skipping node_modules, .git, dist, out and .gitignore
     "alpha",
     "beta",
     "gamma",
-    "isValidJson",
+    "is_valid_json",
     "kept",
     "keyword_overlap_relevance",
     "mentionsKeyword",
