@@ -192,7 +192,9 @@ export class ScorerFeatures {
     const doc = this.documents.get(uri);
     const file = toPath(uri);
     if (!doc || !file || !isScorerFile(file)) return;
-    const diagnostics: Diagnostic[] = scorerDiagnostics(this.index.byFile(file), doc.getText(), file, this.index);
+    const text = doc.getText();
+    const analysis = this.index.analysisFor(file, text);
+    const diagnostics: Diagnostic[] = scorerDiagnostics(this.index.byFile(file), text, file, this.index, ...(analysis ? [analysis] : []));
     void this.connection.sendDiagnostics({ uri, diagnostics });
   }
 

@@ -13,7 +13,7 @@
 import { promises as fsp } from "node:fs";
 import path from "node:path";
 import type { ScorerDef } from "../../../protocol/scoring";
-import { analyzeFile, EXPORT_LIST, SCORER_FILE_EXTENSIONS, SCORER_WORD, type ReExport } from "./findScorers";
+import { analyzeFile, EXPORT_LIST, SCORER_FILE_EXTENSIONS, SCORER_WORD, type FileAnalysis, type ReExport } from "./findScorers";
 import { EMPTY_GITIGNORE, parseGitignore, type GitignoreMatcher } from "./gitignore";
 
 export interface ScorerIndexOptions {
@@ -111,6 +111,7 @@ async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => 
 export class ScorerIndex {
   private readonly options: typeof DEFAULTS;
   private readonly entries = new Map<string, Entry>();
+  private readonly overlayAnalyses = new Map<string, { text: string; analysis: FileAnalysis | null }>();
   private nameMap: Map<string, ScorerDef[]> | null = null;
   private folders: string[] = [];
   private readonly ignores = new Map<string, GitignoreMatcher>();
@@ -155,7 +156,15 @@ export class ScorerIndex {
       this.remove(abs);
       return [];
     }
-    this.entries.set(abs, { ...this.analyze(abs, text), mtimeMs: -1, size: text.length, overlay: true });
+    const analysis = worthParsing(text) ? analyzeFile(text, abs) : null;
+    this.entries.set(abs, {
+      ...(analysis ? { parsed: true, scorers: analysis.scorers.map((x) => x.def), reExports: analysis.reExports } : { parsed: false, scorers: [], reExports: [] }),
+      mtimeMs: -1,
+      size: text.length,
+      overlay: true,
+    });
+    // Kept for the open document only, so its diagnostics don't parse it a second time.
+    this.overlayAnalyses.set(abs, { text, analysis });
     this.nameMap = null;
     return this.byFile(abs);
   }
@@ -163,6 +172,7 @@ export class ScorerIndex {
   /** The document closed: the next refresh or scan reads the file from disk again. */
   async closeDocument(file: string): Promise<ScorerDef[]> {
     const abs = path.resolve(file);
+    this.overlayAnalyses.delete(abs);
     const entry = this.entries.get(abs);
     if (entry?.overlay) {
       entry.overlay = false;
@@ -201,6 +211,7 @@ export class ScorerIndex {
 
   /** Forgets a file (deleted, or no longer wanted). */
   remove(file: string): void {
+    this.overlayAnalyses.delete(path.resolve(file));
     if (this.entries.delete(path.resolve(file))) this.nameMap = null;
   }
 
@@ -312,6 +323,12 @@ export class ScorerIndex {
     visiting.delete(file);
     if (complete) memo.set(file, map);
     return { map, complete };
+  }
+
+  /** The analysis `update()` made of this exact text of an open document, or null (then callers parse). */
+  analysisFor(file: string, text: string): FileAnalysis | null {
+    const kept = this.overlayAnalyses.get(path.resolve(file));
+    return kept && kept.text === text ? kept.analysis : null;
   }
 
   private analyze(file: string, text: string): Pick<Entry, "parsed" | "scorers" | "reExports"> {

@@ -242,3 +242,16 @@ test("missing folders and unreadable entries do not throw", async () => {
   assert.equal(report.filesWalked, 0);
   assert.deepEqual(index.all(), []);
 });
+
+test("an open document's analysis is kept for its diagnostics (no second parse) until it changes or closes", async () => {
+  const index = new ScorerIndex();
+  const file = path.join(ws, "open-doc.ts");
+  const text = 'import { scorer } from "scorelens";\nexport const openOne = scorer(({ outputs }) => 1);\n';
+  index.update(file, text);
+  const a = index.analysisFor(file, text);
+  assert.ok(a, "kept for the text it was made from");
+  assert.deepEqual(a.scorers.map((s) => s.def.name), ["openOne"]);
+  assert.equal(index.analysisFor(file, `${text}// edited\n`), null, "not for another text");
+  await index.closeDocument(file);
+  assert.equal(index.analysisFor(file, text), null, "dropped on close");
+});
