@@ -10,6 +10,7 @@ import { StatusPanel } from "./webviews/statusPanel";
 import { TracePanel } from "./webviews/tracePanel";
 import { pickAndRunScorer, runScorer, runScorerOn, runScorers, showRun, type ScorerCtx } from "./scorers/scorerCommands";
 import type { WatchMode } from "./scorers/watchMode";
+import { compareRuns } from "./scorers/compareRunsCommand";
 import { ScorerRef, TraceSelection } from "../protocol/scoring";
 import { ListDatasetsRequest } from "../protocol/lsp";
 import { z } from "zod";
@@ -92,6 +93,7 @@ export const COMMANDS: Record<CommandId, Handler> = {
     await runScorers(scorerCtx(ctx), scorers, sel.success ? sel.data : { kind: "lastN", n: lastNSetting() });
   },
   "scorelens.toggleWatch": (ctx, file, name) => ctx.watchMode.toggle(str(file, "scorer file"), str(name, "scorer name"), { kind: "lastN", n: lastNSetting() }),
+  "scorelens.compareRuns": (ctx, head, base) => compareRuns(ctx, typeof head === "string" ? head : undefined, typeof base === "string" ? base : undefined),
   "scorelens.runScorerOn": (ctx, file, name) => runScorerOn(scorerCtx(ctx), str(file, "scorer file"), str(name, "scorer name")),
   "scorelens.runScorerPick": (ctx) => pickAndRunScorer(scorerCtx(ctx)),
   "scorelens.showRun": (ctx, runId) => showRun(scorerCtx(ctx), runId),

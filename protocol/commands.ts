@@ -11,6 +11,7 @@ export const COMMAND_IDS = [
   "scorelens.runScorerOn",
   "scorelens.runScorers",
   "scorelens.toggleWatch",
+  "scorelens.compareRuns",
   "scorelens.runScorerPick",
   "scorelens.showRun",
 ] as const;

@@ -12,8 +12,10 @@ import { defineRequest, type RequestDescriptor } from "./descriptors";
 import { ServerStatus } from "./status";
 import { Assessment, FilterError, SpanRecord, TraceDetail, TraceListRow, TraceSkeleton } from "./model";
 import { EvalRun, RunResultRow } from "./scoring";
+import { IntArray, RunTable } from "./runTable";
+import { RunCompareOpenRun, RunCompareOpenTrace, RunComparePickBase, RunCompareSetThreshold, RunCompareSnapshotFields, RunCompareSwap } from "./runCompareWebview";
 
-export const PanelKind = z.enum(["status", "traces", "trace", "compare", "results"]);
+export const PanelKind = z.enum(["status", "traces", "trace", "compare", "results", "runCompare"]);
 export type PanelKind = z.infer<typeof PanelKind>;
 
 /** Theme kind, so panels can pick contrasting accents. Colours themselves come from CSS variables. */
@@ -86,11 +88,15 @@ export const CompareSnapshot = z.object({
 });
 export type CompareSnapshot = z.infer<typeof CompareSnapshot>;
 
-/** An evaluation run's results: aggregates and one row per trace (all rows; the table virtualizes). */
+/**
+ * An evaluation run's results: aggregates and the columnar table of every row (protocol/runTable;
+ * the panel virtualizes). Full rows are requested for the detail pane (ResultsRow); the text
+ * filter runs on the host's side (ResultsSearch). `table` is null when there is no run.
+ */
 export const ResultsSnapshot = z.object({
   type: z.literal("results/snapshot"),
   run: EvalRun.nullable(),
-  rows: z.array(RunResultRow),
+  table: RunTable.nullable(),
   /** Live progress while the run is going. */
   progress: z.object({ done: z.number().int(), total: z.number().int() }).nullable(),
   message: z.string().nullable(),
@@ -98,7 +104,11 @@ export const ResultsSnapshot = z.object({
 });
 export type ResultsSnapshot = z.infer<typeof ResultsSnapshot>;
 
-export const HostToWebview = z.discriminatedUnion("type", [HostResponse, StatusSnapshot, TracesSnapshot, TraceSnapshot, CompareSnapshot, ResultsSnapshot]);
+/** Two evaluation runs compared: aggregate deltas and the rows that flipped (protocol/runDiff). */
+export const RunCompareSnapshot = z.object({ type: z.literal("runCompare/snapshot"), ...RunCompareSnapshotFields, theme: ThemeKind });
+export type RunCompareSnapshot = z.infer<typeof RunCompareSnapshot>;
+
+export const HostToWebview = z.discriminatedUnion("type", [HostResponse, StatusSnapshot, TracesSnapshot, TraceSnapshot, CompareSnapshot, ResultsSnapshot, RunCompareSnapshot]);
 export type HostToWebview = z.infer<typeof HostToWebview>;
 
 // ─── requests (webview → host) ────────────────────────────────────────────────
@@ -167,6 +177,10 @@ export const TraceCopyId = defineRequest("trace/copyId", "webviewToHost", Empty,
 export const ResultsOpenTrace = defineRequest("results/openTrace", "webviewToHost", z.object({ traceId: z.string() }), Ok);
 export const ResultsCancel = defineRequest("results/cancel", "webviewToHost", Empty, Ok);
 export const ResultsRerun = defineRequest("results/rerun", "webviewToHost", Empty, Ok);
+/** One full row of the table (rationales, errors with stacks, logs) by its index; null when it is gone. */
+export const ResultsRow = defineRequest("results/row", "webviewToHost", z.object({ index: z.number().int().min(0) }), RunResultRow.nullable());
+/** The table indexes of the rows matching a text filter (trace, values, rationales, errors; every word). */
+export const ResultsSearch = defineRequest("results/search", "webviewToHost", z.object({ text: z.string().max(1000) }), z.object({ rows: IntArray }));
 
 /** compare panel */
 export const CompareOpenTrace = defineRequest("compare/openTrace", "webviewToHost", z.object({ traceId: z.string() }), Ok);
@@ -198,4 +212,11 @@ export const WEBVIEW_REQUESTS = {
   [ResultsOpenTrace.method]: ResultsOpenTrace,
   [ResultsCancel.method]: ResultsCancel,
   [ResultsRerun.method]: ResultsRerun,
+  [ResultsRow.method]: ResultsRow,
+  [ResultsSearch.method]: ResultsSearch,
+  [RunCompareOpenTrace.method]: RunCompareOpenTrace,
+  [RunCompareOpenRun.method]: RunCompareOpenRun,
+  [RunCompareSwap.method]: RunCompareSwap,
+  [RunComparePickBase.method]: RunComparePickBase,
+  [RunCompareSetThreshold.method]: RunCompareSetThreshold,
 } as const;

@@ -18,6 +18,7 @@ import {
 } from "../protocol/lsp";
 import { TraceHandlers } from "./handlers/traceHandlers";
 import { CancelRunRequest, GetRunRequest, ListDatasetsRequest, ListRunsRequest, RunLoggedNotification, RunProgressNotification, RunScorerRequest } from "../protocol/lsp";
+import { registerRunCompareHandlers } from "./handlers/runCompareHandlers";
 import { RunManager } from "./scorers/runManager";
 import { ScorerFeatures } from "./handlers/scorerFeatures";
 import { formatZodError } from "../protocol/descriptors";
@@ -175,6 +176,7 @@ handleRequest(connection, GetRunRequest, (p) => {
   return { run, rows, totalRows: total };
 });
 handleRequest(connection, ListRunsRequest, (p) => ({ runs: requireRuns().store.list(p.limit, p.scorerName) }));
+registerRunCompareHandlers(connection, () => server?.db ?? null);
 handleRequest(connection, ListDatasetsRequest, () => ({ datasets: requireRuns().datasets() }));
 
 /** Declared aggregations of a scorer, from the workspace index (null = MLflow's default, mean). */
