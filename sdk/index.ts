@@ -105,3 +105,20 @@ export {
   type AggregateMetric,
   type AggregationName,
 } from "./scoring/index";
+export {
+  evaluate,
+  EVAL_RUN_ID_TAG,
+  PREDICT_TIMEOUT_ERROR_TYPE,
+  RUNS_PATH,
+  runsUrl,
+  type UploadOutcome,
+  type EvalDataRow,
+  type EvalInputs,
+  type EvaluateOptions,
+  type EvaluateResult,
+  type EvaluateRow,
+  type EvalUpload,
+  type EvalUploadRow,
+  type EvalUploadScore,
+  type EvalUploadScorer,
+} from "./evaluate/index";

@@ -17,7 +17,7 @@ import { log } from "../log";
 import { SDK_VERSION } from "../version";
 import { SCOPE_NAME } from "./attributes";
 import type { ResourceAttributeValue, TracingConfig } from "./config";
-import { encodeExportRequest } from "./otlp";
+import { encodeExportRequest, type EncodeRequestOptions } from "./otlp";
 import type { LiveSpan } from "./span";
 
 const MAX_CONCURRENT_REQUESTS = 2;
@@ -46,6 +46,18 @@ function gzipAsync(payload: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     gzip(payload, (error, result) => (error ? reject(error) : resolve(result)));
   });
+}
+
+/** The resource and scope every export request carries (also used to rebuild a trace in-process, as the server will see it). */
+export function exportEnvelope(config: Readonly<TracingConfig>): EncodeRequestOptions {
+  const resource: Record<string, ResourceAttributeValue> = {
+    ...config.resourceAttributes,
+    "service.name": config.serviceName,
+    "telemetry.sdk.name": "scorelens",
+    "telemetry.sdk.language": "nodejs",
+    "telemetry.sdk.version": SDK_VERSION,
+  };
+  return { resource, scope: { name: SCOPE_NAME, version: SDK_VERSION } };
 }
 
 export interface ExporterOptions {
@@ -214,14 +226,7 @@ export class OtlpJsonExporter {
 
   async #exportBatch(batch: LiveSpan[]): Promise<void> {
     const config = this.#getConfig();
-    const resource: Record<string, ResourceAttributeValue> = {
-      ...config.resourceAttributes,
-      "service.name": config.serviceName,
-      "telemetry.sdk.name": "scorelens",
-      "telemetry.sdk.language": "nodejs",
-      "telemetry.sdk.version": SDK_VERSION,
-    };
-    const body = encodeExportRequest(batch, { resource, scope: { name: SCOPE_NAME, version: SDK_VERSION } });
+    const body = encodeExportRequest(batch, exportEnvelope(config));
     let payload: Buffer = Buffer.from(JSON.stringify(body), "utf8");
     const gzipped = config.compression === "gzip";
     if (gzipped) payload = await gzipAsync(payload);

@@ -27,8 +27,44 @@ export function getExporter(): OtlpJsonExporter {
   return exporter;
 }
 
+/**
+ * @internal An in-process span processor (like OTel's `SpanProcessor`): told about every recording
+ * span when it starts and when it ends, before export. `evaluate()` uses it to capture each row's
+ * trace. Listeners must be fast and must not throw (errors are caught and logged).
+ */
+export interface SpanListener {
+  onStart?(span: LiveSpan): void;
+  onEnd?(span: LiveSpan): void;
+}
+
+const listeners = new Set<SpanListener>();
+
+/** @internal Registers `listener`; returns a function that removes it. */
+export function addSpanListener(listener: SpanListener): () => void {
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+  };
+}
+
+function notify(span: LiveSpan, event: "onStart" | "onEnd"): void {
+  for (const listener of listeners) {
+    try {
+      listener[event]?.(span);
+    } catch (error) {
+      log.warn(`span listener ${event} failed`, error);
+    }
+  }
+}
+
+/** @internal Called by `createSpan()` for every recording span. Never throws. */
+export function notifySpanStarted(span: LiveSpan): void {
+  if (span.isRecording && listeners.size > 0) notify(span, "onStart");
+}
+
 /** @internal Called by `LiveSpan.end()`. Never throws. */
 export function enqueueEndedSpan(span: LiveSpan): void {
+  if (span.isRecording && listeners.size > 0) notify(span, "onEnd");
   if (!span.isRecording || shutDown) return;
   try {
     getExporter().enqueue(span);

@@ -15,7 +15,7 @@ import {
 import { nowNs } from "./clock";
 import { getConfig } from "./config";
 import { INVALID_SPAN_ID, INVALID_TRACE_ID, newSpanId, newTraceId, normalizeSpanId, normalizeTraceId } from "./ids";
-import { enqueueEndedSpan, isTracingActive } from "./pipeline";
+import { enqueueEndedSpan, isTracingActive, notifySpanStarted } from "./pipeline";
 import { toJsonString } from "./serialize";
 
 export type StatusCode = "UNSET" | "OK" | "ERROR";
@@ -425,6 +425,7 @@ export function createSpan(options: CreateSpanOptions): LiveSpan {
     localTrace.root ??= span;
     if (options.inputs !== undefined) span.setInputs(options.inputs);
     if (options.attributes !== undefined) span.setAttributes(options.attributes);
+    notifySpanStarted(span);
     return span;
   } catch (error) {
     log.warn(`could not start span ${String(options.name)}`, error);
