@@ -45,6 +45,18 @@ export const toolCallEfficiency = scorer("tool_call_efficiency", ({ trace }: { t
   });
 });
 
+/** Uses expectations (ground truth): the share of the expected facts the answer mentions, 0–1. */
+export const expectedFacts = scorer(
+  { name: "expected_facts", aggregations: ["mean", "min"] },
+  ({ outputs, expectations }: { outputs: unknown; expectations?: { expected_facts?: string[] } }) => {
+    const facts = expectations?.expected_facts ?? [];
+    if (facts.length === 0) return undefined;
+    const text = String(outputs ?? "").toLowerCase();
+    const found = facts.filter((fact) => text.includes(fact.toLowerCase()));
+    return new Feedback({ value: found.length / facts.length, rationale: `found ${found.length} of ${facts.length}: ${found.join(", ") || "none"}` });
+  },
+);
+
 /** Is the answer valid JSON? Our agent answers in prose, so this throws — errors are captured per trace. */
 export const answerIsJson = scorer("answer_is_json", ({ outputs }: { outputs: unknown }) => {
   JSON.parse(String(outputs));

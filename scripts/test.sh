@@ -16,7 +16,7 @@ rm -f "$OUT"/*.tap
 
 step() { echo; echo "=== $* ==="; }
 step "build";     node scripts/build.mjs
-step "typecheck"; tsc -p tsconfig.json && tsc -p webview/tsconfig.json
+step "typecheck"; tsc -p tsconfig.json && tsc -p webview/tsconfig.json && tsc -p examples/tsconfig.json
 step "lint";      eslint --max-warnings 0 .
 
 failed_tiers=()

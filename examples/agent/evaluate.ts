@@ -8,21 +8,9 @@
  * the results are still printed. Endpoint: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else
  * http://127.0.0.1:4318/v1/traces.
  */
-import { configure, evaluate, Feedback, scorer } from "../../sdk/index";
-import { mentionsCity, toolCallEfficiency } from "../scorers";
+import { configure, evaluate } from "../../sdk/index";
+import { expectedFacts, mentionsCity, toolCallEfficiency } from "../scorers";
 import { answer } from "./travelAgent";
-
-/** Uses expectations: does the answer contain the facts the dataset expects? (share found, 0–1) */
-const expectedFacts = scorer(
-  { name: "expected_facts", aggregations: ["mean", "min"] },
-  ({ outputs, expectations }: { outputs: unknown; expectations?: { expected_facts?: string[] } }) => {
-    const facts = expectations?.expected_facts ?? [];
-    if (facts.length === 0) return undefined;
-    const text = String(outputs ?? "").toLowerCase();
-    const found = facts.filter((fact) => text.includes(fact.toLowerCase()));
-    return new Feedback({ value: found.length / facts.length, rationale: `found ${found.length} of ${facts.length}: ${found.join(", ") || "none"}` });
-  },
-);
 
 const DATASET = [
   { inputs: { question: "Are Paris museums ever free?" }, expectations: { expected_facts: ["first Sunday"] } },

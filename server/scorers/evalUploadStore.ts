@@ -1,13 +1,15 @@
 /**
  * Stores a run uploaded by the SDK's `evaluate()` (POST /scorelens/v1/runs) like a run started in
- * the editor: the eval_runs row, one run_results row per row and scorer, and CODE / LLM_JUDGE
- * assessments on the traces the rows produced. The body is validated with zod first.
+ * the editor: the eval_runs row, one run_results row per row and scorer, CODE / LLM_JUDGE
+ * assessments on the traces the rows produced, and the rows' expectations as expectation
+ * assessments on those traces. The body is validated with zod first.
  */
 import type { z } from "zod";
 import { formatZodError } from "../../protocol/descriptors";
 import { EvalUpload } from "../../protocol/evalUpload";
 import type { EvalRun, TraceScore } from "../../protocol/scoring";
 import type { Db } from "../store/db";
+import { AssessmentQueries } from "../store/assessmentQueries";
 import { RunStore } from "./runStore";
 
 export class EvalUploadError extends Error {
@@ -47,6 +49,16 @@ export function saveEvalUpload(db: Db, body: unknown): EvalRun {
         return { traceId: r.traceId, feedbacks: score?.feedbacks ?? [], durationMs: score?.durationMs ?? 0, logs: r.logs };
       });
       store.saveResults(up.runId, s.name, results, datasetRows);
+    }
+    // The rows' ground truth goes onto their traces, as MLflow's evaluate logs expectations, so a
+    // later run of the same scorers over these traces sees the same expectations.
+    const assessments = new AssessmentQueries(db);
+    const traceExists = db.prepare("SELECT 1 FROM traces WHERE trace_id = ?").pluck();
+    for (const r of up.rows) {
+      if (r.traceId.startsWith("row-") || !r.expectations || traceExists.get(r.traceId) === undefined) continue;
+      for (const [name, value] of Object.entries(r.expectations)) {
+        assessments.log({ traceId: r.traceId, spanId: null, kind: "expectation", name, value, rationale: null, sourceType: "HUMAN", sourceId: EVALUATE_SOURCE, runId: up.runId });
+      }
     }
   })();
   return run;

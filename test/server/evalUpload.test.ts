@@ -42,6 +42,7 @@ function upload(runId: string) {
       durationMs: r.ms,
       logs: [],
       inputs: { question: "q" },
+      expectations: { expected_facts: ["first Sunday"] },
     })),
   };
 }
@@ -87,8 +88,10 @@ test("evaluate()'s run upload is stored like an editor run; bad bodies are refus
     assert.equal(ro.prepare("SELECT count(*) FROM eval_runs").pluck().get(), 1, "refused bodies stored nothing");
     const results = ro.prepare("SELECT trace_id, dataset_row FROM run_results WHERE run_id = ? ORDER BY seq").all("run-eval-1");
     assert.deepEqual(results, [{ trace_id: TRACE, dataset_row: 0 }, { trace_id: "row-1", dataset_row: 1 }]);
-    const assessment = ro.prepare("SELECT name, value, source_type, run_id FROM assessments WHERE trace_id = ?").get(TRACE);
+    const assessment = ro.prepare("SELECT name, value, source_type, run_id FROM assessments WHERE trace_id = ? AND kind = 'feedback'").get(TRACE);
     assert.deepEqual(assessment, { name: "exact", value: "true", source_type: "CODE", run_id: "run-eval-1" });
+    const expectation = ro.prepare("SELECT name, value, source_type FROM assessments WHERE trace_id = ? AND kind = 'expectation'").get(TRACE);
+    assert.deepEqual(expectation, { name: "expected_facts", value: '["first Sunday"]', source_type: "HUMAN" }, "the row's expectations are logged on its trace");
   } finally {
     ro.close();
   }
