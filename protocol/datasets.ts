@@ -18,9 +18,14 @@ export const DatasetRow = z.object({
 });
 export type DatasetRow = z.infer<typeof DatasetRow>;
 
+/** File formats a dataset is imported from and exported to (see docs/datasets.md). */
+export const DATASET_FORMATS = ["json", "jsonl", "csv"] as const;
+export const DatasetFormat = z.enum(DATASET_FORMATS);
+export type DatasetFormat = z.infer<typeof DatasetFormat>;
+
 export const DatasetSource = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("traces"), traceCount: z.number().int(), filter: z.string().nullable() }),
-  z.object({ kind: z.literal("file"), path: z.string(), format: z.enum(["json", "jsonl", "csv"]) }),
+  z.object({ kind: z.literal("file"), path: z.string(), format: DatasetFormat }),
   z.object({ kind: z.literal("sdk") }),
 ]);
 export type DatasetSource = z.infer<typeof DatasetSource>;
@@ -41,3 +46,11 @@ export const DatasetName = z
   .min(1)
   .max(200)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._ -]*$/, "use letters, digits, '.', '_', '-' and spaces, starting with a letter or digit");
+
+/** One page of a dataset's rows (`offset` is the index of the first row). */
+export const DatasetRowsPage = z.object({
+  info: DatasetInfo,
+  offset: z.number().int().min(0),
+  rows: z.array(DatasetRow),
+});
+export type DatasetRowsPage = z.infer<typeof DatasetRowsPage>;

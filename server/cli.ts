@@ -13,6 +13,7 @@ import { WireFormatError } from "./wire/wireFormatError";
 import { searchTraces } from "./search/traceSearch";
 import { FilterSyntaxError } from "./search/filterErrors";
 import type { TraceSummary } from "../protocol/model";
+import { runDatasetsCommand } from "./datasets/datasetCli";
 
 function out(text: string): void {
   process.stdout.write(text.endsWith("\n") ? text : text + "\n");
@@ -154,6 +155,8 @@ async function main(argv: string[]): Promise<number> {
       return importFiles(c);
     case "export":
       return exportTraces(c);
+    case "datasets":
+      return runDatasetsCommand(c.db, c.command);
     case "trace": {
       const detail = withQueries(c.db, (q) => {
         const summary = q.getSummary(c.id);
