@@ -14,6 +14,7 @@ import { searchTraces } from "./search/traceSearch";
 import { FilterSyntaxError } from "./search/filterErrors";
 import type { TraceSummary } from "../protocol/model";
 import { runDatasetsCommand } from "./datasets/datasetCli";
+import { runEvalCommand } from "./eval/evalCommand";
 
 function out(text: string): void {
   process.stdout.write(text.endsWith("\n") ? text : text + "\n");
@@ -155,6 +156,8 @@ async function main(argv: string[]): Promise<number> {
       return importFiles(c);
     case "export":
       return exportTraces(c);
+    case "eval":
+      return runEvalCommand(c, { out, err: (t) => void process.stderr.write(t.endsWith("\n") ? t : `${t}\n`), cwd: process.cwd() });
     case "datasets":
       return runDatasetsCommand(c.db, c.command);
     case "trace": {

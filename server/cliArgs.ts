@@ -3,6 +3,14 @@ import { parseArgs } from "node:util";
 import { DATASET_FORMATS, type DatasetFormat } from "../protocol/datasets";
 import { parseThreshold, ThresholdSyntaxError, type ThresholdSpec } from "./eval/thresholds";
 
+export const EVAL_HELP = `  scorelens eval --scorers GLOB... [--last N | --filter FILTER [--last N] | --dataset NAME | --data FILE]
+                 [--json FILE|-] [--junit FILE] [--fail-under METRIC=N]... [--fail-over METRIC=N]... [--timeout SECONDS] [--db PATH]
+      Run scorers (files or globs; also as positional arguments) over stored traces, a stored dataset, or a
+      dataset file, print the aggregates, write a JSON report and/or JUnit XML, and exit 1 when a threshold
+      fails. METRIC is ASSESSMENT/STAT (mean, min, max, median, variance, p90, pass_rate, errors) or errors;
+      e.g. --fail-under relevance/mean=0.8 --fail-under correct/pass_rate=90% --fail-over errors=0.
+      Without a selection: the last 100 traces.`;
+
 export const HELP = `scorelens — local traces and scorers for LLM apps
 
 Usage:
@@ -29,6 +37,7 @@ Usage:
       A bad row refuses the whole file.
   scorelens datasets export NAME FILE|- [--format json|jsonl|csv]
   scorelens datasets delete NAME
+${EVAL_HELP}
   scorelens --help | --version
 
 Environment:
@@ -44,7 +53,8 @@ export type CliCommand =
   | { cmd: "trace"; db: string; id: string; json: boolean }
   | { cmd: "import"; db: string; files: string[] }
   | { cmd: "export"; db: string; last: number; traceIds: string[]; filter: string | null; jsonl: boolean }
-  | { cmd: "datasets"; db: string; command: DatasetsCommand };
+  | { cmd: "datasets"; db: string; command: DatasetsCommand }
+  | EvalCliOptions;
 
 /** `scorelens datasets …` subcommands. */
 export type DatasetsCommand =
@@ -147,6 +157,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
   if (cmd === "--version" || cmd === "-v") return { cmd: "version" };
   const defaultDb = env.SCORELENS_DB ?? ".scorelens/traces.db";
   if (cmd === "datasets") return parseDatasets(rest, defaultDb);
+  if (cmd === "eval") return parseEvalArgs(rest, env);
   let parsed;
   try {
     parsed = parseArgs({
@@ -211,13 +222,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
 
 // ─── eval ─────────────────────────────────────────────────────────────────────────────────────
 
-export const EVAL_HELP = `  scorelens eval --scorers GLOB... [--last N | --filter FILTER [--last N] | --dataset NAME | --data FILE]
-                 [--json FILE|-] [--junit FILE] [--fail-under METRIC=N]... [--fail-over METRIC=N]... [--timeout SECONDS] [--db PATH]
-      Run scorers (files or globs; also as positional arguments) over stored traces, a stored dataset, or a
-      dataset file, print the aggregates, write a JSON report and/or JUnit XML, and exit 1 when a threshold
-      fails. METRIC is ASSESSMENT/STAT (mean, min, max, median, variance, p90, pass_rate, errors) or errors;
-      e.g. --fail-under relevance/mean=0.8 --fail-under correct/pass_rate=90% --fail-over errors=0.
-      Without a selection: the last 100 traces.`;
+
 
 /** What `scorelens eval` scores. */
 export type EvalSelectionArg =
