@@ -11,6 +11,7 @@ import { TracePanel } from "./webviews/tracePanel";
 import { pickAndRunScorer, runScorer, runScorerOn, runScorers, showRun, type ScorerCtx } from "./scorers/scorerCommands";
 import type { WatchMode } from "./scorers/watchMode";
 import { compareRuns } from "./scorers/compareRunsCommand";
+import { createDatasetFromTraces, exportDataset, importDataset } from "./datasets/datasetCommands";
 import { ScorerRef, TraceSelection } from "../protocol/scoring";
 import { ListDatasetsRequest } from "../protocol/lsp";
 import { z } from "zod";
@@ -93,6 +94,9 @@ export const COMMANDS: Record<CommandId, Handler> = {
     await runScorers(scorerCtx(ctx), scorers, sel.success ? sel.data : { kind: "lastN", n: lastNSetting() });
   },
   "scorelens.toggleWatch": (ctx, file, name) => ctx.watchMode.toggle(str(file, "scorer file"), str(name, "scorer name"), { kind: "lastN", n: lastNSetting() }),
+  "scorelens.createDataset": (ctx) => createDatasetFromTraces(scorerCtx(ctx)),
+  "scorelens.importDataset": (ctx) => importDataset(scorerCtx(ctx)),
+  "scorelens.exportDataset": (ctx) => exportDataset(scorerCtx(ctx)),
   "scorelens.compareRuns": (ctx, head, base) => compareRuns(ctx, typeof head === "string" ? head : undefined, typeof base === "string" ? base : undefined),
   "scorelens.runScorerOn": (ctx, file, name) => runScorerOn(scorerCtx(ctx), str(file, "scorer file"), str(name, "scorer name")),
   "scorelens.runScorerPick": (ctx) => pickAndRunScorer(scorerCtx(ctx)),

@@ -12,6 +12,9 @@ export const COMMAND_IDS = [
   "scorelens.runScorers",
   "scorelens.toggleWatch",
   "scorelens.compareRuns",
+  "scorelens.createDataset",
+  "scorelens.importDataset",
+  "scorelens.exportDataset",
   "scorelens.runScorerPick",
   "scorelens.showRun",
 ] as const;

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { defineNotification, defineRequest } from "./descriptors";
 import { ServerStatus } from "./status";
 import { EvalRun, RunResultRow, ScorerDef, ScorerRef, TraceSelection } from "./scoring";
-import { DatasetInfo } from "./datasets";
+import { DatasetFormat, DatasetInfo, DatasetName } from "./datasets";
 import { Assessment, FilterError, SpanRecord, TraceDetail, TraceListRow, TraceSkeleton } from "./model";
 
 // NOTIFICATIONS
@@ -153,6 +153,32 @@ export const ListRunsRequest = defineRequest(
 
 /** client → server: the datasets in the store. */
 export const ListDatasetsRequest = defineRequest("scorelens/listDatasets", "clientToServer", z.object({}), z.object({ datasets: z.array(DatasetInfo) }));
+
+/** client → server: a dataset from stored traces (ids and/or a filter), carrying their expectations. */
+export const CreateDatasetRequest = defineRequest(
+  "scorelens/createDataset",
+  "clientToServer",
+  z.object({ name: DatasetName, traceIds: z.array(z.string()).max(100_000).default([]), filter: z.string().nullable().default(null), limit: z.number().int().min(1).max(1_000_000).default(1000), replace: z.boolean().default(false) }),
+  DatasetInfo,
+);
+
+/** client → server: a dataset from a JSON / JSONL / CSV file (all rows or none). */
+export const ImportDatasetRequest = defineRequest(
+  "scorelens/importDataset",
+  "clientToServer",
+  z.object({ name: DatasetName, file: z.string(), replace: z.boolean().default(false) }),
+  z.object({ info: DatasetInfo, warnings: z.array(z.string()) }),
+);
+
+/** client → server: write a dataset to a file (format from the extension unless given). */
+export const ExportDatasetRequest = defineRequest(
+  "scorelens/exportDataset",
+  "clientToServer",
+  z.object({ name: z.string(), file: z.string(), format: DatasetFormat.optional() }),
+  z.object({ rows: z.number().int(), format: DatasetFormat }),
+);
+
+export const DeleteDatasetRequest = defineRequest("scorelens/deleteDataset", "clientToServer", z.object({ name: z.string() }), z.object({ deleted: z.boolean() }));
 
 /** client → server: every scorer found in the workspace. */
 export const ListScorersRequest = defineRequest("scorelens/listScorers", "clientToServer", z.object({}), z.object({ scorers: z.array(ScorerDef) }));

@@ -17,8 +17,9 @@ import {
   TracesChangedNotification,
 } from "../protocol/lsp";
 import { TraceHandlers } from "./handlers/traceHandlers";
-import { CancelRunRequest, GetRunRequest, ListDatasetsRequest, ListRunsRequest, RunLoggedNotification, RunProgressNotification, RunScorerRequest } from "../protocol/lsp";
+import { CancelRunRequest, GetRunRequest, ListRunsRequest, RunLoggedNotification, RunProgressNotification, RunScorerRequest } from "../protocol/lsp";
 import { registerRunCompareHandlers } from "./handlers/runCompareHandlers";
+import { registerDatasetHandlers } from "./handlers/datasetHandlers";
 import { RunManager } from "./scorers/runManager";
 import { ScorerFeatures } from "./handlers/scorerFeatures";
 import { formatZodError } from "../protocol/descriptors";
@@ -177,7 +178,7 @@ handleRequest(connection, GetRunRequest, (p) => {
 });
 handleRequest(connection, ListRunsRequest, (p) => ({ runs: requireRuns().store.list(p.limit, p.scorerName) }));
 registerRunCompareHandlers(connection, () => server?.db ?? null);
-handleRequest(connection, ListDatasetsRequest, () => ({ datasets: requireRuns().datasets() }));
+registerDatasetHandlers(connection, () => server?.db ?? null);
 
 /** Declared aggregations of a scorer, from the workspace index (null = MLflow's default, mean). */
 function aggregationsOf(file: string, name: string): string[] | null {

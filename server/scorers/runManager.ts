@@ -13,8 +13,7 @@ import type { TraceQueries } from "../store/traceQueries";
 import { runScorerOnTraces, type RunScorerOnTracesResult } from "./runtime/runScorerOnTraces";
 import { storeFileOf, traceLoader } from "./runtime/traceLoader";
 import { ScorerWorkerPool, type PrepareItem, type WorkerPoolOptions } from "./runtime/workerPool";
-import { listDatasets, resolveTargets, SelectionError, type RunTargets } from "./runTargets";
-import type { DatasetInfo } from "../../protocol/datasets";
+import { resolveTargets, SelectionError, type RunTargets } from "./runTargets";
 import { newRunId, RunStore } from "./runStore";
 
 export interface RunScorerSpec {
@@ -89,11 +88,6 @@ export class RunManager {
       ...this.opts.pool,
     });
     return this.pool;
-  }
-
-  /** The store's datasets (what a dataset selection can name). */
-  datasets(): DatasetInfo[] {
-    return listDatasets(this.opts.db);
   }
 
   /** What a selection scores (throws SelectionError for an unknown dataset). */

@@ -3,8 +3,8 @@
  * A dataset row with a trace scores that trace with the row's expectations laid over the
  * trace's own; a row without one scores its own inputs/outputs/expectations ("row-<index>").
  */
-import { DatasetSource, type DatasetInfo } from "../../protocol/datasets";
 import type { TraceSelection } from "../../protocol/scoring";
+import { DatasetStore } from "../datasets/datasetStore";
 import { searchTraces } from "../search/traceSearch";
 import type { Db } from "../store/db";
 import type { ScoreItem } from "./runtime/workerProtocol";
@@ -20,29 +20,8 @@ export interface RunTargets {
 
 export class SelectionError extends Error {}
 
-interface DatasetRowRecord {
-  idx: number;
-  inputs: string;
-  outputs: string | null;
-  expectations: string | null;
-  trace_id: string | null;
-}
-
 export function bareTraceId(id: string): string {
   return id.startsWith("tr-") ? id.slice(3) : id;
-}
-
-function parseJson(text: string | null): unknown {
-  if (text === null) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 export function resolveTargets(db: Db, s: TraceSelection): RunTargets {
@@ -64,58 +43,29 @@ export function resolveTargets(db: Db, s: TraceSelection): RunTargets {
 }
 
 function datasetTargets(db: Db, name: string): RunTargets {
-  const exists = db.prepare("SELECT 1 FROM datasets WHERE name = ?").pluck().get(name);
-  if (exists === undefined) {
-    const names = db.prepare("SELECT name FROM datasets ORDER BY name LIMIT 20").pluck().all() as string[];
+  const store = new DatasetStore(db);
+  if (!store.info(name)) {
+    const names = store.list().map((d) => d.name).slice(0, 20);
     throw new SelectionError(`there is no dataset named "${name}"${names.length ? ` (datasets: ${names.join(", ")})` : " (the store has no datasets)"}`);
   }
-  const rows = db
-    .prepare("SELECT idx, inputs, outputs, expectations, trace_id FROM dataset_rows WHERE dataset_name = ? ORDER BY idx")
-    .all(name) as DatasetRowRecord[];
   const traceExists = db.prepare("SELECT 1 FROM traces WHERE trace_id = ?").pluck();
   const out: RunTargets = { ids: [], datasetRows: [], items: new Map() };
-  for (const r of rows) {
-    const expectations = record(parseJson(r.expectations));
+  store.allRows(name).forEach((r, idx) => {
     const traceId = r.trace_id ? bareTraceId(r.trace_id) : null;
     const pos = out.ids.length;
-    out.datasetRows.push(r.idx);
-    if (traceId !== null && (traceExists.get(traceId) !== undefined || r.outputs === null)) {
+    out.datasetRows.push(idx);
+    if (traceId !== null && (traceExists.get(traceId) !== undefined || r.outputs === undefined)) {
       // The trace is scored (read by the worker); a missing trace with no outputs to fall back on is reported as not found.
       out.ids.push(traceId);
-      if (expectations) out.items?.set(pos, { traceId, expectations });
-      continue;
+      if (r.expectations) out.items?.set(pos, { traceId, expectations: r.expectations });
+      return;
     }
-    const id = `row-${r.idx}`;
+    const id = `row-${idx}`;
     out.ids.push(id);
-    const inputs = parseJson(r.inputs);
-    const outputs = parseJson(r.outputs);
     out.items?.set(pos, {
       traceId: id,
-      args: { inputs, ...(outputs !== undefined ? { outputs } : {}), ...(expectations ? { expectations } : {}) },
+      args: { inputs: r.inputs, ...(r.outputs !== undefined ? { outputs: r.outputs } : {}), ...(r.expectations ? { expectations: r.expectations } : {}) },
     });
-  }
-  return out;
-}
-
-/** The datasets a selection can name, newest first. */
-export function listDatasets(db: Db): DatasetInfo[] {
-  const rows = db.prepare("SELECT name, description, source, row_count, created_ms, updated_ms FROM datasets ORDER BY updated_ms DESC").all() as Array<{
-    name: string;
-    description: string | null;
-    source: string;
-    row_count: number;
-    created_ms: number;
-    updated_ms: number;
-  }>;
-  return rows.map((r) => {
-    const source = DatasetSource.safeParse(parseJson(r.source));
-    return {
-      name: r.name,
-      description: r.description,
-      source: source.success ? source.data : { kind: "sdk" },
-      rowCount: Number(r.row_count),
-      createdMs: r.created_ms,
-      updatedMs: r.updated_ms,
-    };
   });
+  return out;
 }

@@ -136,3 +136,29 @@ test("a scorer file that does not build fails the run with where it broke", asyn
   assert.equal(r.status, "failed");
   assert.match(r.message, /broken\.ts:\d+/);
 });
+
+test("datasets over LSP: from traces (with their expectations), run two scorers on it in one run, export, bad names refused", async () => {
+  const { s, file } = await setup();
+  const ids = ["00000000aaaaaaaaaaaaaaaaaaaaaaaa", "11111111aaaaaaaaaaaaaaaaaaaaaaaa"];
+  await s.conn.sendRequest("scorelens/logAssessment", { traceId: ids[0], spanId: null, kind: "expectation", name: "expected_response", value: "hello world" });
+  const info = (await s.conn.sendRequest("scorelens/createDataset", { name: "golden", traceIds: ids })) as { name: string; rowCount: number };
+  assert.deepEqual([info.name, info.rowCount], ["golden", 2]);
+  const listed = (await s.conn.sendRequest("scorelens/listDatasets", {})) as { datasets: Array<{ name: string }> };
+  assert.deepEqual(listed.datasets.map((d) => d.name), ["golden"]);
+  await assert.rejects(s.conn.sendRequest("scorelens/createDataset", { name: "../etc", traceIds: ids }), /letters, digits/);
+
+  const run = (await s.conn.sendRequest("scorelens/runScorer", {
+    scorers: [{ file, scorerName: "answerLength" }, { file, scorerName: "saysWorld" }],
+    selection: { kind: "dataset", name: "golden" },
+  })) as { status: string; message: string | null; traceCount: number; selectionLabel: string; aggregates: Array<{ name: string }> };
+  assert.equal(run.status, "completed", run.message ?? "");
+  assert.equal(run.traceCount, 2);
+  assert.equal(run.selectionLabel, "dataset golden");
+  assert.deepEqual(run.aggregates.map((a) => a.name).sort(), ["answer_length/max", "answer_length/mean", "says_world/mean"]);
+
+  const out = path.join(tmpDir(), "golden.jsonl");
+  const exported = (await s.conn.sendRequest("scorelens/exportDataset", { name: "golden", file: out })) as { rows: number; format: string };
+  assert.deepEqual(exported, { rows: 2, format: "jsonl" });
+  const first = JSON.parse(fs.readFileSync(out, "utf8").split("\n")[0] ?? "{}") as { expectations?: Record<string, unknown>; trace_id?: string };
+  assert.deepEqual(first.expectations, { expected_response: "hello world" }, "the trace's expectation came along");
+});
