@@ -149,3 +149,29 @@ export const DashboardTracesRequest = defineRequest(
   z.object({ scorer: z.string(), assessment: z.string(), fromMs: z.number(), toMs: z.number(), limit: z.number().int().min(1).max(10_000).default(500) }),
   z.object({ traceIds: z.array(z.string()) }),
 );
+
+// ─── HTTP (the SDK's client: sdk/monitoring) ──────────────────────────────────────────────────
+
+/**
+ * Routes on the OTLP receiver (JSON in and out; errors are `{error, code}` with 400 invalid,
+ * 404 not found, 409 over the active-scorer limit, 422 the file does not build):
+ *   GET    /scorelens/v1/scorers                      → {scorers: RegisteredScorer[]}
+ *   POST   /scorelens/v1/scorers                      {file, exportName, name?} → RegisteredScorer
+ *   GET    /scorelens/v1/scorers/NAME                 → RegisteredScorer
+ *   POST   /scorelens/v1/scorers/NAME/start           {sampleRate, filterString?} → RegisteredScorer
+ *   POST   /scorelens/v1/scorers/NAME/update          {sampleRate?, filterString?} → RegisteredScorer
+ *   POST   /scorelens/v1/scorers/NAME/stop            → RegisteredScorer
+ *   DELETE /scorelens/v1/scorers/NAME                 → {deleted}
+ *   GET    /scorelens/v1/monitoring                   → MonitoringSnapshot
+ *   POST   /scorelens/v1/backfills                    StartBackfill params → BackfillJob
+ *   GET    /scorelens/v1/backfills/ID                 → BackfillJob
+ *   POST   /scorelens/v1/backfills/ID/cancel          → BackfillJob
+ */
+export const MONITORING_HTTP_PREFIXES = ["/scorelens/v1/scorers", "/scorelens/v1/backfills", "/scorelens/v1/monitoring"] as const;
+
+export function isMonitoringPath(path: string): boolean {
+  return MONITORING_HTTP_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
+}
+
+export const MonitoringHttpError = z.object({ error: z.string(), code: z.string() });
+export const ScorerListReply = z.object({ scorers: z.array(RegisteredScorer) });

@@ -122,3 +122,14 @@ export {
   type EvalUploadScore,
   type EvalUploadScorer,
 } from "./evaluate/index";
+export {
+  getScorer,
+  listScorers,
+  registerScorer,
+  RegisteredScorerHandle,
+  ScorerApiError,
+  type RegisteredScorerInfo,
+  type SamplingConfig,
+  type ScorerClientOptions,
+  type ScorerState,
+} from "./monitoring/index";

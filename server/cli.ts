@@ -15,6 +15,9 @@ import { FilterSyntaxError } from "./search/filterErrors";
 import type { TraceSummary } from "../protocol/model";
 import { runDatasetsCommand } from "./datasets/datasetCli";
 import { runEvalCommand } from "./eval/evalCommand";
+import { MonitoringService } from "./monitoring/service";
+import { monitoringHttpApi } from "./monitoring/httpRoutes";
+import { runMonitoringCommand } from "./monitoring/cliCommands";
 
 function out(text: string): void {
   process.stdout.write(text.endsWith("\n") ? text : text + "\n");
@@ -38,6 +41,9 @@ async function serve(c: Extract<CliCommand, { cmd: "serve" }>): Promise<void> {
     await server.close();
     throw new Error(`${dbPath} is already served by another ScoreLens server (pid ${st.ownerPid ?? "?"}) on port ${st.otlpPort ?? "?"}`);
   }
+  const monitoring = new MonitoringService({ db: server.db, isOwner: () => server.isOwner, maxActive: c.maxActiveScorers });
+  server.onCommitted(() => monitoring.notifyCommitted());
+  server.setMonitoringApi(monitoringHttpApi(monitoring));
   // One machine-readable line on stdout, so scripts and tests can find the port.
   out(JSON.stringify({ event: "listening", port: st.otlpPort, endpoint: st.otlpEndpoint, db: dbPath, pid: process.pid }));
   if (st.portNote) log.warn(st.portNote);
@@ -46,7 +52,11 @@ async function serve(c: Extract<CliCommand, { cmd: "serve" }>): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info(`${sig}: flushing and closing the store`);
-    void server.close().then(() => process.exit(0));
+    void monitoring
+      .dispose()
+      .catch((e: unknown) => log.error("stopping monitoring failed:", e))
+      .then(() => server.close())
+      .then(() => process.exit(0));
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
@@ -160,6 +170,9 @@ async function main(argv: string[]): Promise<number> {
       return runEvalCommand(c, { out, err: (t) => void process.stderr.write(t.endsWith("\n") ? t : `${t}\n`), cwd: process.cwd() });
     case "datasets":
       return runDatasetsCommand(c.db, c.command);
+    case "scorers":
+    case "backfill":
+      return runMonitoringCommand(c, { out, err: (t) => void process.stderr.write(t.endsWith("\n") ? t : `${t}\n`) });
     case "trace": {
       const detail = withQueries(c.db, (q) => {
         const summary = q.getSummary(c.id);

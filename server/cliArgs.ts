@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { DATASET_FORMATS, type DatasetFormat } from "../protocol/datasets";
 import { parseThreshold, ThresholdSyntaxError, type ThresholdSpec } from "./eval/thresholds";
+import { MONITORING_HELP, MonitoringUsageError, parseMonitoringArgs, type MonitoringCliCommand } from "./monitoring/cliArgs";
 
 export const EVAL_HELP = `  scorelens eval --scorers GLOB... [--last N | --filter FILTER [--last N] | --dataset NAME | --data FILE]
                  [--json FILE|-] [--junit FILE] [--fail-under METRIC=N]... [--fail-over METRIC=N]... [--timeout SECONDS] [--db PATH]
@@ -17,6 +18,7 @@ Usage:
   scorelens serve [--db PATH] [--port N] [--max-body-bytes N] [--allow-origin ORIGIN]...
       Run the trace server headless: OTLP/HTTP receiver on 127.0.0.1 (POST /v1/traces) and the SQLite store.
       --db defaults to ./.scorelens/traces.db; --port defaults to 4318 (0 = any free port).
+      Also monitors with the registered scorers (--max-active-scorers N, default 20).
   scorelens traces [--db PATH] [--last N] [--json]
       List the newest traces.
   scorelens trace ID [--db PATH] [--json]
@@ -38,6 +40,7 @@ Usage:
   scorelens datasets export NAME FILE|- [--format json|jsonl|csv]
   scorelens datasets delete NAME
 ${EVAL_HELP}
+${MONITORING_HELP}
   scorelens --help | --version
 
 Environment:
@@ -48,13 +51,14 @@ Environment:
 export type CliCommand =
   | { cmd: "help" }
   | { cmd: "version" }
-  | { cmd: "serve"; db: string; port: number; maxBodyBytes: number; allowedOrigins: string[]; retentionDays: number; retentionMB: number }
+  | { cmd: "serve"; db: string; port: number; maxBodyBytes: number; allowedOrigins: string[]; retentionDays: number; retentionMB: number; maxActiveScorers: number }
   | { cmd: "traces"; db: string; last: number; json: boolean }
   | { cmd: "trace"; db: string; id: string; json: boolean }
   | { cmd: "import"; db: string; files: string[] }
   | { cmd: "export"; db: string; last: number; traceIds: string[]; filter: string | null; jsonl: boolean }
   | { cmd: "datasets"; db: string; command: DatasetsCommand }
-  | EvalCliOptions;
+  | EvalCliOptions
+  | MonitoringCliCommand;
 
 /** `scorelens datasets …` subcommands. */
 export type DatasetsCommand =
@@ -158,6 +162,14 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
   const defaultDb = env.SCORELENS_DB ?? ".scorelens/traces.db";
   if (cmd === "datasets") return parseDatasets(rest, defaultDb);
   if (cmd === "eval") return parseEvalArgs(rest, env);
+  if (cmd === "scorers" || cmd === "backfill") {
+    try {
+      return parseMonitoringArgs(cmd, rest, defaultDb);
+    } catch (e) {
+      if (e instanceof MonitoringUsageError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -171,6 +183,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
         "allow-origin": { type: "string", multiple: true },
         "retention-days": { type: "string" },
         "retention-mb": { type: "string" },
+        "max-active-scorers": { type: "string" },
         last: { type: "string" },
         json: { type: "boolean" },
         jsonl: { type: "boolean" },
@@ -195,6 +208,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
         allowedOrigins: v["allow-origin"] ?? [],
         retentionDays: intArg("retention-days", v["retention-days"], 30, 0, 100_000),
         retentionMB: intArg("retention-mb", v["retention-mb"], 2048, 0, 10_000_000),
+        maxActiveScorers: intArg("max-active-scorers", v["max-active-scorers"], 20, 1, 1000),
       };
     case "traces":
       return { cmd: "traces", db, last: intArg("last", v.last, 20, 1, 100_000), json: v.json ?? false };

@@ -19,6 +19,9 @@ import {
 import { TraceHandlers } from "./handlers/traceHandlers";
 import { CancelRunRequest, GetRunRequest, ListRunsRequest, RunLoggedNotification, RunProgressNotification, RunScorerRequest } from "../protocol/lsp";
 import { registerRunCompareHandlers } from "./handlers/runCompareHandlers";
+import { registerMonitoringHandlers } from "./handlers/monitoringHandlers";
+import { MonitoringService } from "./monitoring/service";
+import { monitoringHttpApi } from "./monitoring/httpRoutes";
 import { registerDatasetHandlers } from "./handlers/datasetHandlers";
 import { RunManager } from "./scorers/runManager";
 import { ScorerFeatures } from "./handlers/scorerFeatures";
@@ -92,6 +95,14 @@ connection.onInitialized(() => {
         onProgress: (p) => sendNotification(connection, RunProgressNotification, p),
         onFinished: () => scorers?.refreshAll(),
       });
+      monitoring = new MonitoringService({
+        db: s.db,
+        isOwner: () => s.isOwner,
+        pool: { timeoutMs: o.scorerTimeoutMs, ...(o.scorerMemoryLimitMB ? { maxOldGenerationSizeMb: o.scorerMemoryLimitMB } : {}) },
+      });
+      monitoringHandlers.attach(monitoring);
+      s.setMonitoringApi(monitoringHttpApi(monitoring));
+      s.onCommitted(() => monitoring?.notifyCommitted());
       s.onStatus((status) => sendNotification(connection, StatusNotification, status));
       s.onRunUploaded((run) => {
         scorers?.refreshAll();
@@ -178,6 +189,8 @@ handleRequest(connection, GetRunRequest, (p) => {
 });
 handleRequest(connection, ListRunsRequest, (p) => ({ runs: requireRuns().store.list(p.limit, p.scorerName) }));
 registerRunCompareHandlers(connection, () => server?.db ?? null);
+let monitoring: MonitoringService | null = null;
+const monitoringHandlers = registerMonitoringHandlers(connection, { monitoring: () => monitoring });
 registerDatasetHandlers(connection, () => server?.db ?? null);
 
 /** Declared aggregations of a scorer, from the workspace index (null = MLflow's default, mean). */
@@ -196,6 +209,7 @@ async function shutdown(): Promise<void> {
   if (shuttingDown) return;
   shuttingDown = true;
   try {
+    await monitoring?.dispose();
     await runs?.dispose();
     await server?.close();
   } catch (e) {

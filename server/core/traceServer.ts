@@ -22,6 +22,7 @@ import type { EvalRun } from "../../protocol/scoring";
 import { saveEvalUpload } from "../scorers/evalUploadStore";
 import { bindLoopback } from "../ingest/portBinding";
 import { VERSION } from "./version";
+import type { MonitoringHttpApi } from "../monitoring/httpRoutes";
 
 export interface TraceServerOptions {
   dbPath: string;
@@ -49,6 +50,7 @@ export class TraceServer {
   private counts: { traces: number; spans: number };
   private closed = false;
   private ingested = 0;
+  private monitoringApi: MonitoringHttpApi | null = null;
 
   private constructor(private readonly opts: TraceServerOptions) {
     this.db = openDatabase(opts.dbPath, opts.synchronous ? { synchronous: opts.synchronous } : {});
@@ -101,6 +103,11 @@ export class TraceServer {
 
   onCommitted(listener: (c: CommitInfo) => void): void {
     this.commitListeners.push(listener);
+  }
+
+  /** Serves the SDK's monitoring routes on the receiver (server/monitoring/httpRoutes.ts); until set they answer 503. */
+  setMonitoringApi(api: MonitoringHttpApi | null): void {
+    this.monitoringApi = api;
   }
 
   getStatus(): ServerStatus {
@@ -183,6 +190,10 @@ export class TraceServer {
           for (const l of this.runListeners) l(run);
           return { runId: run.runId };
         },
+        monitoring: (req) =>
+          this.monitoringApi
+            ? this.monitoringApi(req)
+            : Promise.resolve({ status: 503, body: { error: "monitoring is not running in this server yet", code: "unavailable" } }),
       },
       { maxBodyBytes: this.opts.maxBodyBytes, allowedOrigins: this.opts.allowedOrigins },
     );

@@ -16,6 +16,8 @@ import { QueueFullError } from "../store/spanWriter";
 import { bodyFormat, checkRequestOrigin } from "./requestGuards";
 import { EVAL_UPLOAD_PATH } from "../../protocol/evalUpload";
 import { receiveRunUpload } from "./runUpload";
+import { isMonitoringPath } from "../../protocol/monitoring";
+import { receiveMonitoringRequest, type MonitoringHttpReply, type MonitoringHttpRequest } from "../monitoring/httpRoutes";
 
 export const OTLP_TRACES_PATH = "/v1/traces";
 
@@ -34,6 +36,8 @@ export interface ReceiverSink {
   health(): Record<string, unknown>;
   /** Stores an evaluation run uploaded by the SDK's evaluate() (POST /scorelens/v1/runs); throws EvalUploadError for a bad body. */
   uploadRun?(body: unknown): { runId: string };
+  /** Registered scorers, monitoring and backfill for the SDK (/scorelens/v1/scorers…, see protocol/monitoring.ts). */
+  monitoring?(req: MonitoringHttpRequest): Promise<MonitoringHttpReply>;
 }
 
 export interface ReceiverStats {
@@ -84,6 +88,10 @@ export function createOtlpReceiver(sink: ReceiverSink, opts: ReceiverOptions): {
     }
     if (url === EVAL_UPLOAD_PATH && sink.uploadRun) {
       receiveRunUpload(req, res, sink.uploadRun.bind(sink), opts.maxBodyBytes, stats);
+      return;
+    }
+    if (url !== undefined && isMonitoringPath(url) && sink.monitoring) {
+      receiveMonitoringRequest(req, res, sink.monitoring.bind(sink), opts.maxBodyBytes);
       return;
     }
     if (url !== OTLP_TRACES_PATH) {

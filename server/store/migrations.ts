@@ -183,6 +183,79 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE run_results ADD COLUMN dataset_row INTEGER;
     `,
   },
+  {
+    version: 6,
+    description: "registered scorers, monitoring queue and checkpoint, backfill jobs",
+    sql: `
+      -- immutable snapshots: the bundled code that monitoring runs (never the file being edited)
+      CREATE TABLE scorer_versions (
+        name          TEXT NOT NULL,
+        version       INTEGER NOT NULL,
+        file          TEXT NOT NULL,
+        export_name   TEXT NOT NULL,
+        code          TEXT NOT NULL,
+        source_hash   TEXT NOT NULL,
+        aggregations  TEXT,
+        created_ms    REAL NOT NULL,
+        PRIMARY KEY (name, version)
+      ) WITHOUT ROWID;
+
+      -- the current registration of each name (deleted = no row; its versions stay so numbers never repeat)
+      CREATE TABLE registered_scorers (
+        name           TEXT PRIMARY KEY,
+        version        INTEGER NOT NULL,
+        sample_rate    REAL NOT NULL DEFAULT 0,
+        filter_string  TEXT,
+        started        INTEGER NOT NULL DEFAULT 0,
+        scored_count   INTEGER NOT NULL DEFAULT 0,
+        last_error     TEXT,
+        created_ms     REAL NOT NULL,
+        updated_ms     REAL NOT NULL
+      );
+
+      -- the checkpoint over completed traces: NULL = not yet looked at by monitoring. Traces that
+      -- exist now are history (backfill covers them). The partial index holds only the ones to admit.
+      ALTER TABLE traces ADD COLUMN monitored_ms REAL;
+      UPDATE traces SET monitored_ms = 0;
+      CREATE INDEX traces_to_monitor ON traces(updated_ms) WHERE monitored_ms IS NULL AND root_span_id IS NOT NULL;
+
+      -- sampled (trace, scorer version) pairs waiting for their assessment; written in the transaction
+      -- that sets traces.monitored_ms, deleted in the one that stores the assessment
+      CREATE TABLE monitor_pending (
+        trace_id      TEXT NOT NULL,
+        scorer        TEXT NOT NULL,
+        version       INTEGER NOT NULL,
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        next_ms       REAL NOT NULL,
+        completed_ms  REAL NOT NULL,
+        last_error    TEXT,
+        PRIMARY KEY (trace_id, scorer, version)
+      ) WITHOUT ROWID;
+      CREATE INDEX monitor_pending_due ON monitor_pending(scorer, next_ms);
+
+      CREATE TABLE backfill_jobs (
+        job_id        TEXT PRIMARY KEY,
+        scorers       TEXT NOT NULL,
+        from_ms       REAL NOT NULL,
+        to_ms         REAL NOT NULL,
+        rescore       INTEGER NOT NULL,
+        status        TEXT NOT NULL,
+        total         INTEGER NOT NULL DEFAULT 0,
+        done          INTEGER NOT NULL DEFAULT 0,
+        scored        INTEGER NOT NULL DEFAULT 0,
+        skipped       INTEGER NOT NULL DEFAULT 0,
+        errors        INTEGER NOT NULL DEFAULT 0,
+        -- resume point: traces are walked by (start_ms, trace_id) ascending
+        cursor_ms     REAL,
+        cursor_trace  TEXT,
+        runner_pid    INTEGER,
+        created_ms    REAL NOT NULL,
+        finished_ms   REAL,
+        message       TEXT
+      );
+      CREATE INDEX assessments_source ON assessments(source_id, trace_id);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
