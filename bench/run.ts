@@ -48,13 +48,18 @@ const BENCHMARKS: Entry[] = [
   },
   {
     name: "scorers",
-    description: "RunManager.run of a trivial and a trace-walking scorer over 100k stored traces vs reading the same traces",
+    description: "RunManager.run over 100k stored traces: one scorer (workers read vs main thread reads) and 3 at once, vs reading the same traces",
     load: async () => (await import("./scorers")).scorers,
   },
   {
     name: "codelens",
     description: "per-edit CodeLens work on a 2,000-line scorer file (ScorerIndex.update + scorerLenses, diagnostics) vs ts.createSourceFile",
     load: async () => (await import("./codelens")).codelens,
+  },
+  {
+    name: "resultsOpen",
+    description: "open a 100,000-row evaluation run in the results panel: columnar table (server → host → webview first paint) vs all full rows",
+    load: async () => (await import("./resultsOpen")).resultsOpen,
   },
   {
     name: "exportLatency",

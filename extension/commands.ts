@@ -11,6 +11,7 @@ import { TracePanel } from "./webviews/tracePanel";
 import { pickAndRunScorer, runScorer, runScorerOn, runScorers, showRun, type ScorerCtx } from "./scorers/scorerCommands";
 import type { WatchMode } from "./scorers/watchMode";
 import { compareRuns } from "./scorers/compareRunsCommand";
+import { MONITORING_COMMANDS } from "./monitoring/monitoringCommands";
 import { createDatasetFromTraces, exportDataset, importDataset } from "./datasets/datasetCommands";
 import { ScorerRef, TraceSelection } from "../protocol/scoring";
 import { ListDatasetsRequest } from "../protocol/lsp";
@@ -101,6 +102,7 @@ export const COMMANDS: Record<CommandId, Handler> = {
   "scorelens.runScorerOn": (ctx, file, name) => runScorerOn(scorerCtx(ctx), str(file, "scorer file"), str(name, "scorer name")),
   "scorelens.runScorerPick": (ctx) => pickAndRunScorer(scorerCtx(ctx)),
   "scorelens.showRun": (ctx, runId) => showRun(scorerCtx(ctx), runId),
+  ...MONITORING_COMMANDS,
 };
 
 export function registerCommands(ctx: Ctx): vscode.Disposable[] {

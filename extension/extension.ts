@@ -10,6 +10,7 @@ import { runSummaryText } from "../protocol/scoring";
 import { ResultsPanel } from "./webviews/resultsPanel";
 import { activeReporters, runScorers } from "./scorers/scorerCommands";
 import { WatchMode } from "./scorers/watchMode";
+import { registerScorersView } from "./monitoring/scorersView";
 import { TracesView } from "./views/tracesView";
 import { TracePanel } from "./webviews/tracePanel";
 
@@ -43,6 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       wasReady = c.isReady;
     }),
     ...registerCommands(ctx),
+    registerScorersView(c),
   );
   statusBar.update(c.state);
   context.subscriptions.push(

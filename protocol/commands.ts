@@ -17,5 +17,16 @@ export const COMMAND_IDS = [
   "scorelens.exportDataset",
   "scorelens.runScorerPick",
   "scorelens.showRun",
+  "scorelens.registerScorer",
+  "scorelens.updateRegistration",
+  "scorelens.startScorer",
+  "scorelens.updateScorer",
+  "scorelens.stopScorer",
+  "scorelens.deleteScorer",
+  "scorelens.backfillScorers",
+  "scorelens.cancelBackfill",
+  "scorelens.openDashboard",
+  "scorelens.revealScorerSource",
+  "scorelens.refreshScorers",
 ] as const;
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -14,8 +14,9 @@ import { Assessment, FilterError, SpanRecord, TraceDetail, TraceListRow, TraceSk
 import { EvalRun, RunResultRow } from "./scoring";
 import { IntArray, RunTable } from "./runTable";
 import { RunCompareOpenRun, RunCompareOpenTrace, RunComparePickBase, RunCompareSetThreshold, RunCompareSnapshotFields, RunCompareSwap } from "./runCompareWebview";
+import { DashboardCancelBackfill, DashboardDrill, DashboardRefresh, DashboardSetRange, DashboardSnapshotFields } from "./dashboardWebview";
 
-export const PanelKind = z.enum(["status", "traces", "trace", "compare", "results", "runCompare"]);
+export const PanelKind = z.enum(["status", "traces", "trace", "compare", "results", "runCompare", "dashboard"]);
 export type PanelKind = z.infer<typeof PanelKind>;
 
 /** Theme kind, so panels can pick contrasting accents. Colours themselves come from CSS variables. */
@@ -97,6 +98,8 @@ export const ResultsSnapshot = z.object({
   type: z.literal("results/snapshot"),
   run: EvalRun.nullable(),
   table: RunTable.nullable(),
+  /** True while `table` holds only the run's first rows (the rest follow in the next snapshot). */
+  partial: z.boolean(),
   /** Live progress while the run is going. */
   progress: z.object({ done: z.number().int(), total: z.number().int() }).nullable(),
   message: z.string().nullable(),
@@ -108,7 +111,11 @@ export type ResultsSnapshot = z.infer<typeof ResultsSnapshot>;
 export const RunCompareSnapshot = z.object({ type: z.literal("runCompare/snapshot"), ...RunCompareSnapshotFields, theme: ThemeKind });
 export type RunCompareSnapshot = z.infer<typeof RunCompareSnapshot>;
 
-export const HostToWebview = z.discriminatedUnion("type", [HostResponse, StatusSnapshot, TracesSnapshot, TraceSnapshot, CompareSnapshot, ResultsSnapshot, RunCompareSnapshot]);
+/** The monitoring dashboard: registered scorers' series over time, their state and backfills (protocol/dashboardWebview). */
+export const DashboardSnapshot = z.object({ type: z.literal("dashboard/snapshot"), ...DashboardSnapshotFields, theme: ThemeKind });
+export type DashboardSnapshot = z.infer<typeof DashboardSnapshot>;
+
+export const HostToWebview = z.discriminatedUnion("type", [HostResponse, StatusSnapshot, TracesSnapshot, TraceSnapshot, CompareSnapshot, ResultsSnapshot, RunCompareSnapshot, DashboardSnapshot]);
 export type HostToWebview = z.infer<typeof HostToWebview>;
 
 // ─── requests (webview → host) ────────────────────────────────────────────────
@@ -219,4 +226,8 @@ export const WEBVIEW_REQUESTS = {
   [RunCompareSwap.method]: RunCompareSwap,
   [RunComparePickBase.method]: RunComparePickBase,
   [RunCompareSetThreshold.method]: RunCompareSetThreshold,
+  [DashboardSetRange.method]: DashboardSetRange,
+  [DashboardDrill.method]: DashboardDrill,
+  [DashboardRefresh.method]: DashboardRefresh,
+  [DashboardCancelBackfill.method]: DashboardCancelBackfill,
 } as const;

@@ -38,7 +38,7 @@ const targets = {
     format: "esm",
     target: "es2022",
     entryPoints: Object.fromEntries(
-      ["status", "traces", "trace", "compare", "results", "runCompare"]
+      ["status", "traces", "trace", "compare", "results", "runCompare", "dashboard"]
         .filter((n) => fs.existsSync(path.join(root, `webview/${n}.ts`)))
         .map((n) => [n, `webview/${n}.ts`]),
     ),

@@ -19,6 +19,7 @@ import {
 import { TraceHandlers } from "./handlers/traceHandlers";
 import { CancelRunRequest, GetRunRequest, ListRunsRequest, RunLoggedNotification, RunProgressNotification, RunScorerRequest } from "../protocol/lsp";
 import { registerRunCompareHandlers } from "./handlers/runCompareHandlers";
+import { registerRunTableHandlers } from "./handlers/runTableHandlers";
 import { registerMonitoringHandlers } from "./handlers/monitoringHandlers";
 import { MonitoringService } from "./monitoring/service";
 import { monitoringHttpApi } from "./monitoring/httpRoutes";
@@ -60,6 +61,7 @@ connection.onInitialize((params) => {
     trusted: o.trusted,
     lastN: o.scorerLastN,
     runs: () => runs?.store ?? null,
+    registered: () => monitoring?.snapshot().scorers ?? null,
   });
   return {
     capabilities: {
@@ -101,6 +103,7 @@ connection.onInitialized(() => {
         pool: { timeoutMs: o.scorerTimeoutMs, ...(o.scorerMemoryLimitMB ? { maxOldGenerationSizeMb: o.scorerMemoryLimitMB } : {}) },
       });
       monitoringHandlers.attach(monitoring);
+      monitoring.onChange(() => scorers?.refreshAll());
       s.setMonitoringApi(monitoringHttpApi(monitoring));
       s.onCommitted(() => monitoring?.notifyCommitted());
       s.onStatus((status) => sendNotification(connection, StatusNotification, status));
@@ -189,6 +192,7 @@ handleRequest(connection, GetRunRequest, (p) => {
 });
 handleRequest(connection, ListRunsRequest, (p) => ({ runs: requireRuns().store.list(p.limit, p.scorerName) }));
 registerRunCompareHandlers(connection, () => server?.db ?? null);
+registerRunTableHandlers(connection, () => server?.db ?? null);
 let monitoring: MonitoringService | null = null;
 const monitoringHandlers = registerMonitoringHandlers(connection, { monitoring: () => monitoring });
 registerDatasetHandlers(connection, () => server?.db ?? null);

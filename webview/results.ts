@@ -7,27 +7,30 @@
  *   computed here from the rows), errors, notes and a chart (histogram, pass/fail bars, or
  *   the most common text values). Clicking a bar filters the table to the rows it counts.
  * - Table: one row per trace, virtualized (100,000 rows render only the ~40 in view), sortable
- *   columns, a text filter, "errors only"; the selected row's feedbacks, errors with stack
- *   traces and scorer output show in the detail pane. Enter / double-click open the trace.
+ *   columns, a text filter (matched by the host over full rows), "errors only"; the selected
+ *   row's feedbacks, errors with stack traces and scorer output show in the detail pane (the
+ *   full row is requested from the host). Enter / double-click open the trace.
  *
- * The host pushes complete snapshots (repeatedly while the run is going); sort, filters,
- * selection (by trace id) and scroll position survive them. Everything shown comes from user
- * code or LLM output: text only, through h().
+ * The host pushes complete snapshots of the columnar table (protocol/runTable; repeatedly while
+ * the run is going); sort, filters, selection (by row) and scroll position survive them.
+ * Everything shown comes from user code or LLM output: text only, through h().
  */
 import "./lib/zodConfig";
 import { z } from "zod";
 import { formatCount } from "../protocol/format";
-import type { FeedbackResult, RunResultRow } from "../protocol/scoring";
-import { ResultsCancel, ResultsOpenTrace, ResultsRerun, type ResultsSnapshot } from "../protocol/webview";
+import { NO_TRACE_STATE } from "../protocol/scoring";
+import { ResultsCancel, ResultsOpenTrace, ResultsRerun, ResultsRow, ResultsSearch, type ResultsSnapshot } from "../protocol/webview";
 import { h, replaceChildren } from "./lib/dom";
 import { getUiState, onSnapshot, request, setUiState } from "./lib/vscodeApi";
 import { sameSelection, type BarSelection } from "./results/chart";
-import { renderDetail } from "./results/detail";
-import { durationText, renderMeta, renderProgress, runTitle, statusPill } from "./results/header";
-import { buildModel, type Column, type ResultsModel } from "./results/model";
+import { renderDetailBody, renderDetailHead, type RowHead } from "./results/detail";
+import { durationText, renderBanners, renderMeta, renderProgress, runTitle, statusPill } from "./results/header";
+import { buildModel, type Cell, type Column, type ResultsModel } from "./results/model";
+import { RowDetails } from "./results/rowDetails";
 import { filterRows, nextSort, sortRows, type SortBy, type SortSpec } from "./results/sortFilter";
 import { renderCard } from "./results/summary";
-import { gridTemplate, minTableWidth, renderHeader as renderTableHeader, renderRow, rowDomId } from "./results/table";
+import { gridTemplate, minTableWidth, noRowsYet, renderHeader as renderTableHeader, renderRow, rowDomId } from "./results/table";
+import { TextSearch } from "./results/textSearch";
 import { jsonText, numberOf, passOf } from "./results/values";
 import { VirtualList } from "./traces/virtualList";
 
@@ -42,12 +45,13 @@ const SortByState = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("column"), key: z.string().max(1000) }),
 ]);
 const UiState = z.object({
-  v: z.literal(1),
+  v: z.literal(2),
   runId: z.string().nullable(),
   sort: z.object({ by: SortByState, dir: z.enum(["asc", "desc"]) }).nullable(),
   filter: z.string().max(1000),
   errorsOnly: z.boolean(),
-  selected: z.string().nullable(),
+  /** The selected row's index in the run's table. */
+  selected: z.number().int().min(0).nullable(),
   summaryOpen: z.boolean(),
   scrollTop: z.number(),
 });
@@ -60,17 +64,18 @@ const saved = getUiState(UiState);
 type CellSelection = BarSelection | { t: "error"; label: string };
 
 let snap: ResultsSnapshot | null = null;
-let rows: readonly RunResultRow[] = [];
-let model: ResultsModel = buildModel([], null);
-let indexOfId = new Map<string, number>();
+let model: ResultsModel = buildModel(null, null);
 let sorted: number[] = [];
 let visible: number[] = [];
-let haystacks: Array<string | undefined> = [];
 let sort: SortSpec | null = saved?.sort ?? null;
 let filterText = saved?.filter ?? "";
+/** Rows matching filterText (from the host); null: no text filter (or its first answer is pending). */
+let matches: Uint8Array | null = null;
 let errorsOnly = saved?.errorsOnly ?? false;
 let cellFilter: { key: string; sel: CellSelection } | null = null;
-let selectedId: string | null = saved?.selected ?? null;
+let selectedRow: number | null = saved?.selected ?? null;
+/** The run (and its status) the table belongs to: full rows are kept while it stays the same. */
+let tableKey = "";
 let summaryOpen = saved?.summaryOpen ?? true;
 let pendingScrollTop: number | null = saved?.scrollTop ?? null;
 let cancelling = false;
@@ -135,9 +140,9 @@ const vl = new VirtualList<number>({
   rowHeight: ROW_HEIGHT,
   threshold: 150,
   overscan: 12,
-  render: (ri, pos) => renderRow(rows[ri] as RunResultRow, ri, model, (rows[ri] as RunResultRow).traceId === selectedId, pos % 2 === 1),
+  render: (ri, pos) => renderRow(model, ri, ri === selectedRow, pos % 2 === 1),
   patch: (el, ri) => {
-    const sel = (rows[ri] as RunResultRow).traceId === selectedId;
+    const sel = ri === selectedRow;
     el.classList.toggle("selected", sel);
     el.setAttribute("aria-selected", sel ? "true" : "false");
   },
@@ -146,8 +151,27 @@ const vl = new VirtualList<number>({
 // ─── helpers ──────────────────────────────────────────────────────────────────
 
 function selectedRowIndex(): number {
-  return selectedId === null ? -1 : (indexOfId.get(selectedId) ?? -1);
+  return selectedRow !== null && selectedRow < model.rowCount ? selectedRow : -1;
 }
+
+const details = new RowDetails(
+  (index) => request(ResultsRow, { index }),
+  (index) => {
+    if (index === selectedRowIndex()) renderDetailPane();
+  },
+);
+
+const search = new TextSearch(
+  async (text) => (await request(ResultsSearch, { text })).rows,
+  (m, user) => {
+    matches = m;
+    applyFilters(user);
+  },
+  (e) => {
+    reportError("Filter", e);
+    renderToolbar();
+  },
+);
 
 function flash(text: string, error = false): void {
   actionMessage = { text, error };
@@ -201,39 +225,16 @@ function renderHeader(): void {
 }
 
 function renderMessage(): void {
-  const s = snap;
-  const run = s?.run ?? null;
-  const parts: HTMLElement[] = [];
-  if (run?.status === "failed") {
-    parts.push(
-      h(
-        "div",
-        { class: "rs-banner error" },
-        h("div", { class: "rs-banner-title" }, "The run failed."),
-        run.message ? h("pre", { class: "rs-pre rs-banner-pre" }, run.message) : null,
-      ),
-    );
-  } else if (run?.message) {
-    parts.push(h("div", { class: "rs-banner warning" }, run.message));
-  }
-  if (run && s?.message) parts.push(h("div", { class: "rs-banner warning" }, s.message));
-  if (run && model.errorFeedbacks > 0 && model.columns.every((c) => c.stats.present === c.stats.errors)) {
-    parts.push(
-      h(
-        "div",
-        { class: "rs-banner error", id: "all-errors" },
-        h("span", { class: "rs-banner-title" }, "Every scorer call failed. "),
-        "Select a row to see the error and its stack trace.",
-      ),
-    );
-  }
+  const run = snap?.run ?? null;
+  const allFailed = model.errorFeedbacks > 0 && model.columns.every((c) => c.stats.present === c.stats.errors);
+  const parts = run ? renderBanners(run, snap?.message ?? null, allFailed) : [];
   messageEl.hidden = parts.length === 0;
   replaceChildren(messageEl, ...parts);
 }
 
 // ─── summary ──────────────────────────────────────────────────────────────────
 
-function cellTest(sel: CellSelection): (f: FeedbackResult) => boolean {
+function cellTest(sel: CellSelection): (f: Cell) => boolean {
   switch (sel.t) {
     case "error":
       return (f) => f.error !== null;
@@ -284,6 +285,7 @@ function renderSummary(): void {
     h("span", { class: "rs-twisty", "aria-hidden": "true" }, summaryOpen ? "▾" : "▸"),
     "Summary",
     h("span", { class: "muted" }, ` · ${n} assessment${n === 1 ? "" : "s"}`),
+    snap?.partial ? h("span", { class: "muted rs-partial-note", id: "summary-partial" }, ` · from the first ${formatCount(model.rowCount)} rows, loading the rest…`) : null,
   );
   summaryToggle.setAttribute("aria-expanded", summaryOpen ? "true" : "false");
   cardsEl.hidden = !summaryOpen;
@@ -302,7 +304,7 @@ function renderSummary(): void {
 // ─── toolbar and table ────────────────────────────────────────────────────────
 
 function renderToolbar(): void {
-  const total = rows.length;
+  const total = model.rowCount;
   errorsOnlyBtn.setAttribute("aria-pressed", errorsOnly ? "true" : "false");
   errorsOnlyBtn.classList.toggle("active", errorsOnly);
   replaceChildren(
@@ -318,9 +320,18 @@ function renderToolbar(): void {
     replaceChildren(chipSlot, h("span", { class: "rs-chip", id: "chart-filter" }, h("span", { class: "rs-chip-text" }, cellFilter.sel.label), clear));
   } else replaceChildren(chipSlot);
   const run = snap?.run;
-  const partial = run?.status === "running" ? ` · partial: ${formatCount(total)} of ${formatCount(Math.max(run.traceCount, snap?.progress?.total ?? 0))} scored so far` : "";
+  const partial =
+    run?.status === "running"
+      ? ` · partial: ${formatCount(total)} of ${formatCount(Math.max(run.traceCount, snap?.progress?.total ?? 0))} scored so far`
+      : snap?.partial
+        ? ` · loading the rest of ${formatCount(Math.max(run?.scoredCount ?? 0, total))}…`
+        : "";
   rowCountEl.textContent =
-    visible.length === total ? `${formatCount(total)} row${total === 1 ? "" : "s"}${partial}` : `${formatCount(visible.length)} of ${formatCount(total)} rows${partial}`;
+    search.pendingText !== null
+      ? `Filtering ${formatCount(total)} rows…`
+      : visible.length === total
+        ? `${formatCount(total)} row${total === 1 ? "" : "s"}${partial}`
+        : `${formatCount(visible.length)} of ${formatCount(total)} rows${partial}`;
 }
 
 function renderTableEmpty(): void {
@@ -329,31 +340,14 @@ function renderTableEmpty(): void {
   tableEl.hidden = empty;
   tableEmptyEl.hidden = !empty;
   if (!empty || !run) return;
-  if (rows.length === 0) {
-    if (run.status === "running") {
-      replaceChildren(
-        tableEmptyEl,
-        h("div", { class: "rs-empty-icon spin", "aria-hidden": "true" }, "◌"),
-        h("p", { class: "rs-empty-title" }, "Scoring…"),
-        h("p", { class: "muted" }, "Results appear here as traces are scored."),
-      );
-    } else if (run.status === "failed") {
-      replaceChildren(tableEmptyEl, h("p", { class: "rs-empty-title" }, "No traces were scored."), h("p", { class: "muted" }, "The run failed before scoring any trace (see above)."));
-    } else if (run.status === "cancelled") {
-      replaceChildren(tableEmptyEl, h("p", { class: "rs-empty-title" }, "No traces were scored."), h("p", { class: "muted" }, "The run was cancelled before scoring any trace."));
-    } else {
-      replaceChildren(
-        tableEmptyEl,
-        h("p", { class: "rs-empty-title" }, "No traces were scored."),
-        h("p", { class: "muted" }, `The selection (${run.selectionLabel || "traces"}) matched no traces. Re-run once there are traces that match.`),
-      );
-    }
+  if (model.rowCount === 0) {
+    replaceChildren(tableEmptyEl, ...noRowsYet(run));
     return;
   }
   const clear = h("button", { type: "button", class: "secondary", id: "clear-filters" }, "Clear filters");
   clear.addEventListener("click", () => {
     filterInput.value = "";
-    filterText = "";
+    setFilterText("");
     errorsOnly = false;
     cellFilter = null;
     renderSummary();
@@ -381,9 +375,25 @@ function renderThead(): void {
   tableEl.setAttribute("aria-colcount", String(model.columns.length + 3));
 }
 
+function rowHead(i: number): RowHead {
+  const t = model.table;
+  return {
+    index: i,
+    traceId: t.traceIds[i] as string,
+    traceName: t.traceNames[i] as string,
+    traceState: t.traceStates[i] as string,
+    durationMs: t.durationsMs[i] as number,
+    datasetRow: t.datasetRows[i] ?? null,
+  };
+}
+
 function renderDetailPane(): void {
   const i = selectedRowIndex();
-  replaceChildren(detailEl, ...renderDetail(i >= 0 ? (rows[i] as RunResultRow) : null, { openTrace }));
+  if (i < 0) {
+    replaceChildren(detailEl, ...renderDetailHead(null, { openTrace: () => undefined }));
+    return;
+  }
+  replaceChildren(detailEl, ...renderDetailHead(rowHead(i), { openTrace: () => openTrace(i) }), renderDetailBody(details.get(i)));
 }
 
 function updateActiveDescendant(): void {
@@ -399,14 +409,14 @@ function updateActiveDescendant(): void {
 function applyFilters(userChange: boolean): void {
   const col = cellFilter ? model.columns.findIndex((c) => c.key === cellFilter?.key) : -1;
   if (cellFilter && col < 0) cellFilter = null;
-  visible = filterRows(sorted, rows, model, { text: filterText, errorsOnly, cell: cellFilter && col >= 0 ? { col, test: cellTest(cellFilter.sel) } : null }, haystacks);
+  visible = filterRows(sorted, model, { matches: matches && matches.length === model.rowCount ? matches : null, errorsOnly, cell: cellFilter && col >= 0 ? { col, test: cellTest(cellFilter.sel) } : null });
   vl.setItems(visible);
   if (userChange) {
     tableEl.scrollTop = 0;
     vl.refresh();
     const sel = selectedRowIndex();
     if (visible.length > 0 && (sel < 0 || !visible.includes(sel))) {
-      selectedId = (rows[visible[0] as number] as RunResultRow).traceId;
+      selectedRow = visible[0] as number;
       vl.refreshState();
       renderDetailPane();
     }
@@ -419,7 +429,7 @@ function applyFilters(userChange: boolean): void {
 }
 
 function applySort(): void {
-  sorted = sortRows(rows, model, sort);
+  sorted = sortRows(model, sort);
   renderThead();
   applyFilters(false);
   const pos = visible.indexOf(selectedRowIndex());
@@ -441,10 +451,9 @@ function select(pos: number, scroll = true): void {
   if (visible.length === 0) return;
   const p = Math.max(0, Math.min(visible.length - 1, pos));
   const ri = visible[p] as number;
-  const id = (rows[ri] as RunResultRow).traceId;
   if (scroll) ensureVisible(p);
-  if (id === selectedId) return;
-  selectedId = id;
+  if (ri === selectedRow) return;
+  selectedRow = ri;
   vl.refreshState();
   updateActiveDescendant();
   renderDetailPane();
@@ -452,13 +461,24 @@ function select(pos: number, scroll = true): void {
   saveUi();
 }
 
-function openTrace(traceId: string): void {
-  const i = indexOfId.get(traceId);
-  if (i !== undefined && (rows[i] as RunResultRow).traceState === "DELETED") {
+/** Opens the trace of table row `i` (rows of deleted traces and dataset rows without one can't). */
+function openTrace(i: number): void {
+  const r = rowHead(i);
+  if (r.traceState === "DELETED") {
     flash("That trace was deleted from the store.", true);
     return;
   }
-  request(ResultsOpenTrace, { traceId }).catch((e: unknown) => reportError("Open trace", e));
+  if (r.traceState === NO_TRACE_STATE) {
+    flash(`This result is for dataset row ${r.datasetRow ?? "?"}, which has no trace.`, true);
+    return;
+  }
+  request(ResultsOpenTrace, { traceId: r.traceId }).catch((e: unknown) => reportError("Open trace", e));
+}
+
+function setFilterText(text: string): void {
+  filterText = text;
+  search.run(text, model.rowCount, true);
+  renderToolbar();
 }
 
 function toggleErrorsOnly(): void {
@@ -500,27 +520,17 @@ let filterTimer = 0;
 filterInput.addEventListener("input", () => {
   clearTimeout(filterTimer);
   // large runs: wait for a pause in typing before scanning 100,000 rows
-  filterTimer = window.setTimeout(
-    () => {
-      filterText = filterInput.value;
-      applyFilters(true);
-    },
-    rows.length > 5000 ? 200 : 60,
-  );
+  filterTimer = window.setTimeout(() => setFilterText(filterInput.value), model.rowCount > 5000 ? 200 : 60);
 });
 filterInput.addEventListener("keydown", (e) => {
   if (e.key === "Escape" && filterInput.value !== "") {
     e.preventDefault();
     filterInput.value = "";
-    filterText = "";
-    applyFilters(true);
+    setFilterText("");
   } else if (e.key === "ArrowDown" || e.key === "Enter") {
     e.preventDefault();
     clearTimeout(filterTimer);
-    if (filterText !== filterInput.value) {
-      filterText = filterInput.value;
-      applyFilters(true);
-    }
+    if (filterText !== filterInput.value) setFilterText(filterInput.value);
     tableEl.focus();
   }
 });
@@ -553,7 +563,7 @@ spacer.addEventListener("click", (e) => {
 });
 spacer.addEventListener("dblclick", (e) => {
   const p = rowPos(e);
-  if (p >= 0) openTrace((rows[visible[p] as number] as RunResultRow).traceId);
+  if (p >= 0) openTrace(visible[p] as number);
 });
 
 tableEl.addEventListener("keydown", (e) => {
@@ -583,7 +593,7 @@ tableEl.addEventListener("keydown", (e) => {
       select(visible.length - 1);
       break;
     case "Enter":
-      if (selectedId !== null) openTrace(selectedId);
+      if (selectedRowIndex() >= 0) openTrace(selectedRowIndex());
       break;
     default:
       return;
@@ -606,12 +616,12 @@ function saveUi(): void {
   clearTimeout(saveTimer);
   saveTimer = window.setTimeout(() => {
     const state: UiState = {
-      v: 1,
+      v: 2,
       runId: snap?.run?.runId ?? null,
       sort,
       filter: filterText.slice(0, 1000),
       errorsOnly,
-      selected: selectedId,
+      selected: selectedRow,
       summaryOpen,
       scrollTop: tableEl.scrollTop,
     };
@@ -633,29 +643,43 @@ function onResults(s: ResultsSnapshot): void {
     // a different run (the UI state belonged to another one): start clean
     sort = null;
     filterText = "";
+    filterInput.value = "";
     errorsOnly = false;
     cellFilter = null;
-    selectedId = null;
+    selectedRow = null;
     pendingScrollTop = null;
   }
   if (run?.status !== "running") cancelling = false;
 
-  rows = s.rows;
-  model = buildModel(rows, run);
-  indexOfId = new Map();
-  rows.forEach((r, i) => {
-    if (!indexOfId.has(r.traceId)) indexOfId.set(r.traceId, i);
-  });
-  haystacks = [];
+  const prevRows = model.rowCount;
+  model = buildModel(s.table, run);
+  const rowCount = model.rowCount;
+  // Rows are only ever appended while the run and its status stay the same (first rows → all
+  // rows, a running run growing): full rows already fetched and text matches still hold.
+  const key = `${run?.runId ?? ""}\u0000${run?.status ?? ""}`;
+  if (key !== tableKey || rowCount < prevRows) {
+    tableKey = key;
+    details.reset();
+    matches = null;
+    if (filterText.trim() !== "") search.run(filterText, rowCount, false);
+  } else if (rowCount !== prevRows && filterText.trim() !== "") {
+    // new rows don't match until the host says so
+    if (matches) {
+      const grown = new Uint8Array(rowCount);
+      grown.set(matches.subarray(0, rowCount));
+      matches = grown;
+    }
+    search.run(filterText, rowCount, false);
+  }
   if (first) filterInput.value = filterText;
 
   emptyEl.hidden = run !== null;
   headerEl.hidden = run === null;
   // no rows (yet): no filter box, no detail pane, just what the table area says
-  toolbarEl.hidden = run === null || rows.length === 0;
+  toolbarEl.hidden = run === null || rowCount === 0;
   mainEl.hidden = run === null;
-  mainEl.classList.toggle("no-rows", rows.length === 0);
-  detailEl.hidden = rows.length === 0;
+  mainEl.classList.toggle("no-rows", rowCount === 0);
+  detailEl.hidden = rowCount === 0;
   if (!run) {
     replaceChildren(
       emptyEl,
@@ -667,7 +691,7 @@ function onResults(s: ResultsSnapshot): void {
   renderHeader();
   renderMessage();
   renderSummary();
-  sorted = sortRows(rows, model, sort);
+  sorted = sortRows(model, sort);
   renderThead();
   const scrollBefore = tableEl.scrollTop;
   applyFilters(false);
@@ -679,9 +703,9 @@ function onResults(s: ResultsSnapshot): void {
     tableEl.scrollTop = scrollBefore;
     vl.refresh();
   }
-  // no selection yet, or the selected trace is gone: the first row, so the detail pane has content
+  // no selection yet, or the selected row is gone: the first row, so the detail pane has content
   if (selectedRowIndex() < 0 && visible.length > 0) {
-    selectedId = (rows[visible[0] as number] as RunResultRow).traceId;
+    selectedRow = visible[0] as number;
     vl.refreshState();
   }
   renderDetailPane();

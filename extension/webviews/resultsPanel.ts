@@ -1,9 +1,28 @@
-/** The evaluation results panel: one tab per run, live while the run is going. */
+/**
+ * The evaluation results panel: one tab per run, live while the run is going. The host asks the
+ * server for the run's columnar table (protocol/runTable: every row, only what the table, sort,
+ * filters and charts need) and posts it whole. The first time, it asks for the first rows
+ * first and posts them (the panel paints at once), then for all of them. Full rows (detail pane)
+ * and the text filter are answered on request. A finished run's table does not change, so it is
+ * kept for re-posts (theme changes, a reloaded webview) instead of being read again.
+ */
 import * as vscode from "vscode";
-import { CancelRunRequest, GetRunRequest, RunProgressNotification } from "../../protocol/lsp";
-import { ResultsCancel, ResultsOpenTrace, ResultsRerun, type ResultsSnapshot } from "../../protocol/webview";
+import { CancelRunRequest, RunProgressNotification } from "../../protocol/lsp";
+import {
+  GetRunRowRequest,
+  GetRunTableRequest,
+  loadRunTable,
+  RESULTS_CHUNK_ROWS,
+  RESULTS_FIRST_ROWS,
+  SearchRunRowsRequest,
+  seqOfRow,
+  type RunTableRead,
+} from "../../protocol/runTable";
+import { ResultsCancel, ResultsOpenTrace, ResultsRerun, ResultsRow, ResultsSearch, type ResultsSnapshot } from "../../protocol/webview";
 import type { ServerClient } from "../serverClient";
 import { panelHtml, themeKind, WebviewHost, webviewOptions } from "./webviewHost";
+
+type TableRead = RunTableRead;
 
 export class ResultsPanel implements vscode.Disposable {
   private static readonly open = new Map<string, ResultsPanel>();
@@ -12,6 +31,10 @@ export class ResultsPanel implements vscode.Disposable {
   private readonly panel: vscode.WebviewPanel;
   private readonly disposables: vscode.Disposable[] = [];
   private progress: { done: number; total: number } | null = null;
+  /** The last table read, while its run was no longer running (it can't change). */
+  private finishedTable: TableRead | null = null;
+  /** The table last posted (row indexes → seqs for full rows). */
+  private posted: TableRead | null = null;
 
   /** Opens (or reveals) the panel of a run. `rerun` re-runs the same scorer and selection. */
   static show(context: vscode.ExtensionContext, client: ServerClient, runId: string, title: string, rerun: (() => void) | null): ResultsPanel {
@@ -41,6 +64,9 @@ export class ResultsPanel implements vscode.Disposable {
     const p = ResultsPanel.open.get(runId);
     if (p) {
       p.progress = null;
+      p.finishedTable = null;
+      // read the finished run's first rows first again, so a big run paints at once
+      p.posted = null;
       void p.push();
     }
   }
@@ -71,7 +97,12 @@ export class ResultsPanel implements vscode.Disposable {
         if (!rerun) throw new Error("this run can't be re-run from here");
         rerun();
         return { ok: true as const };
-      });
+      })
+      .handle(ResultsRow, (p) => {
+        const seq = this.posted ? seqOfRow(this.posted.table, p.index) : null;
+        return seq === null ? null : client.request(GetRunRowRequest, { runId, seq });
+      })
+      .handle(ResultsSearch, (p) => client.request(SearchRunRowsRequest, { runId, text: p.text }));
     this.disposables.push(
       this.host,
       this.panel.onDidDispose(() => this.dispose()),
@@ -93,6 +124,35 @@ export class ResultsPanel implements vscode.Disposable {
   private pushing = false;
   private again = false;
 
+  private post(r: TableRead | null, message: string | null): void {
+    if (r) this.posted = r;
+    this.host.post({
+      type: "results/snapshot",
+      run: r?.run ?? null,
+      table: r?.table ?? null,
+      partial: r ? !r.complete : false,
+      progress: r?.run.status === "running" ? this.progress : null,
+      message,
+      theme: themeKind(),
+    } satisfies ResultsSnapshot);
+    if (r) this.panel.title = `${r.run.scorers.map((s) => s.name).join(", ")} · ${r.run.selectionLabel}`;
+  }
+
+  /** Reads the table in chunks (the first rows posted at once when nothing was posted yet) and posts it. */
+  private async load(): Promise<void> {
+    if (this.finishedTable) return this.post(this.finishedTable, null);
+    const first = this.posted === null;
+    const r = await loadRunTable((p) => this.client.request(GetRunTableRequest, p), this.runId, {
+      firstRows: RESULTS_FIRST_ROWS,
+      chunkRows: RESULTS_CHUNK_ROWS,
+      onFirst: (head) => {
+        if (first) this.post(head, null);
+      },
+    });
+    if (r && r.run.status !== "running" && this.progress === null) this.finishedTable = r;
+    this.post(r, r ? null : `Run ${this.runId} is not in the store.`);
+  }
+
   private async push(): Promise<void> {
     if (this.pushing) {
       this.again = true;
@@ -100,22 +160,9 @@ export class ResultsPanel implements vscode.Disposable {
     }
     this.pushing = true;
     try {
-      let snapshot: ResultsSnapshot;
-      try {
-        const r = await this.client.request(GetRunRequest, { runId: this.runId, offset: 0, limit: 200_000 });
-        snapshot = {
-          type: "results/snapshot",
-          run: r?.run ?? null,
-          rows: r?.rows ?? [],
-          progress: r?.run.status === "running" ? this.progress : null,
-          message: r ? null : `Run ${this.runId} is not in the store.`,
-          theme: themeKind(),
-        };
-        if (r) this.panel.title = `${r.run.scorers.map((s) => s.name).join(", ")} · ${r.run.selectionLabel}`;
-      } catch (e) {
-        snapshot = { type: "results/snapshot", run: null, rows: [], progress: null, message: e instanceof Error ? e.message : String(e), theme: themeKind() };
-      }
-      this.host.post(snapshot);
+      await this.load();
+    } catch (e) {
+      this.post(null, e instanceof Error ? e.message : String(e));
     } finally {
       this.pushing = false;
       if (this.again) {

@@ -16,7 +16,9 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 import { ListScorersRequest, SetTrustNotification, SetWatchesNotification } from "../../protocol/lsp";
 import { runDeltaText, runSummaryText, type EvalRun, type ScorerDef } from "../../protocol/scoring";
 import { log } from "../log";
-import { scorerLenses, type LastRun } from "../scorers/discovery/codeLens";
+import { scorerLenses, type LastRun, type Registration } from "../scorers/discovery/codeLens";
+import { RegistrationLenses } from "../scorers/registrationLenses";
+import type { RegisteredScorer } from "../../protocol/monitoring";
 import { quickFixes, scorerDiagnostics } from "../scorers/discovery/diagnostics";
 import { SCORER_FILE_EXTENSIONS } from "../scorers/discovery/findScorers";
 import { scorerCompletions, scorerHover } from "../scorers/discovery/hoverAndCompletion";
@@ -30,6 +32,8 @@ export interface ScorerFeaturesOptions {
   lastN: number;
   /** The run store, once the trace server is up (for "last run" lenses and hovers). */
   runs: () => RunStore | null;
+  /** Registered scorers, once monitoring is up (for registration lenses and hovers). */
+  registered: () => readonly RegisteredScorer[] | null;
 }
 
 const isScorerFile = (file: string) => SCORER_FILE_EXTENSIONS.some((ext) => file.endsWith(ext)) && !file.endsWith(".d.ts");
@@ -48,6 +52,7 @@ export class ScorerFeatures {
   private trusted: boolean;
   /** "file\0scorerName" of scorers in watch mode (names as the lens passed them: export or scorer name). */
   private watches = new Set<string>();
+  private readonly drift = new RegistrationLenses(() => this.refreshAll());
   private readonly pending = new Map<string, NodeJS.Timeout>();
 
   constructor(
@@ -72,8 +77,8 @@ export class ScorerFeatures {
         trusted: this.trusted,
         lastN: opts.lastN,
         lastRuns: this.lastRuns(defs),
-        registrations: new Map(),
-        registrationEnabled: false,
+        registrations: this.registrations(defs),
+        registrationEnabled: this.opts.registered() !== null,
         watched: this.watchedNames(defs),
       }).map((l) => ({ range: l.range, command: { title: l.title, command: l.command, arguments: l.arguments } }));
     });
@@ -81,7 +86,7 @@ export class ScorerFeatures {
       const file = toPath(p.textDocument.uri);
       if (!file) return null;
       const defs = this.index.byFile(file);
-      const md = scorerHover(defs, p.position, this.lastRuns(defs), new Map());
+      const md = scorerHover(defs, p.position, this.lastRuns(defs), this.registrations(defs));
       return md ? { contents: { kind: "markdown", value: md } } : null;
     });
     connection.onCompletion((p) => {
@@ -140,6 +145,11 @@ export class ScorerFeatures {
     const report = await this.index.indexFolders(this.opts.workspaceFolders);
     log.info(`scorer index: ${this.index.all().length} scorer(s) in ${Date.now() - t0} ms`, report.warnings.length ? report.warnings.join("; ") : "");
     this.refreshAll();
+  }
+
+  private registrations(defs: readonly ScorerDef[]): Map<string, Registration> {
+    const registered = this.opts.registered();
+    return registered && registered.length > 0 ? this.drift.forDefs(defs, registered) : new Map();
   }
 
   private watchedNames(defs: readonly ScorerDef[]): Set<string> {

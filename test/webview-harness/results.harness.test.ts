@@ -1,9 +1,11 @@
 /**
- * The evaluation results panel in real Chromium, against a fake host (resultsHarness.ts):
- * header and summary of a 3-scorer run, sorting, errors only, the detail pane with a stack
- * trace, histogram hover and bar filters, a running run that grows and is cancelled, a failed
- * run, empty states, hostile content, and a 100,000-row run (bounded DOM; time to the first
- * painted row reported, not asserted). Screenshots go to test-output/webview-harness/results-*.png.
+ * The evaluation results panel in real Chromium, against a fake host (resultsHarness.ts) that
+ * sends the columnar run table and answers full rows and text searches with the real protocol
+ * code: header and summary of a 3-scorer run, sorting, errors only, the detail pane (its full
+ * row requested on selection) with a stack trace, histogram hover and bar filters, a running run
+ * that grows and is cancelled, a failed run, empty states, dataset rows without traces, hostile
+ * content, and a 100,000-row run (bounded DOM; time to the first painted row reported, not
+ * asserted). Screenshots go to test-output/webview-harness/results-*.png.
  *
  *   node scripts/build.mjs && node --import tsx --test test/webview-harness/results.harness.test.ts
  */
@@ -125,6 +127,9 @@ test("typical run: header, summary cards with aggregates, pass rates and notes, 
   assert.equal(await text(page, "#row-count"), "100 rows");
   assert.equal(await page.locator(".rs-row.selected").count(), 1);
   assert.match(await text(page, "#detail .rs-detail-name"), /support_agent\.run/);
+  // the detail pane's full row came from the host, by table index
+  await page.locator('#detail .rs-fb[data-name="relevance"]').waitFor();
+  assert.deepEqual(await lastRequest(page, "results/row"), { index: 0 });
   // hostile trace name: text in the cell
   assert.equal(await page.locator(".rs-row").nth(6).locator(".rs-trace-name").textContent(), HOSTILE.traceName);
   // booleans ✓/✗, integers without decimals, floats with 2, errors as chips
@@ -188,6 +193,7 @@ test("errors only (header link) shows the failing rows; the detail pane shows th
   const selected = page.locator(".rs-row.selected");
   assert.equal(await selected.getAttribute("data-id"), hexId(4, 32));
   const err = page.locator("#detail .rs-fb.is-error");
+  await err.first().waitFor();
   assert.equal(await err.count(), 1);
   assert.match(await text(page, "#detail .rs-err-msg"), /TypeError: Cannot read properties of undefined \(reading 'length'\)/);
   const stack = page.locator("#detail pre.rs-stack");
@@ -199,7 +205,7 @@ test("errors only (header link) shows the failing rows; the detail pane shows th
   await page.locator("#table").focus();
   await page.keyboard.press("ArrowDown");
   assert.equal(await page.locator(".rs-row.selected").getAttribute("data-id"), hexId(9, 32));
-  assert.match(await text(page, "#detail .rs-err-msg"), /429 Too Many Requests/);
+  await until(page, "document.querySelector('#detail .rs-err-msg')?.textContent.includes('429 Too Many Requests')");
   assert.match(await text(page, "#logs"), /giving up after 3 attempts/);
   await page.keyboard.press("Enter");
   await until(page, "window.__requests.some((r) => r.method === 'results/openTrace')");
@@ -221,9 +227,12 @@ test("text filter; hostile rationale and log line show as text in the detail pan
   const { page } = o;
   await page.locator("#filter").fill("wrong document");
   await until(page, "document.querySelectorAll('.rs-row').length === 1");
+  // matched by the host over full rows (the rationale is not in the table)
+  assert.deepEqual(await lastRequest(page, "results/search"), { text: "wrong document" });
   assert.equal(await rowsEl(page).first().getAttribute("data-id"), hexId(2, 32));
   assert.equal(await page.locator(".rs-row.selected").getAttribute("data-id"), hexId(2, 32));
   const rationale = page.locator('#detail .rs-fb[data-name="relevance"] .rs-rationale-text');
+  await rationale.waitFor();
   assert.equal(await rationale.textContent(), HOSTILE.rationale);
   assert.match(await text(page, "#logs pre"), new RegExp(HOSTILE.log.replace(/[()[\]<>/]/g, "\\$&")));
   assert.match(await text(page, '#detail .rs-fb[data-name="relevance"] .rs-meta-list'), /judge_model.*gpt-4o-mini/);
@@ -358,6 +367,7 @@ test("empty states: no run, a run that matched no traces, a run where every call
 
   const allErr = await open("allerrors", 1200, 700);
   assert.ok(await allErr.page.locator("#all-errors").isVisible());
+  await allErr.page.locator("#detail pre.rs-stack").waitFor();
   assert.equal(await allErr.page.locator(".rs-chip-error").count(), 21, "20 rows + the detail pane");
   assert.ok(await allErr.page.locator("#detail pre.rs-stack").isVisible());
   assert.match(await text(allErr.page, '[data-key="response_length"] .rs-notes'), /no numeric values/);
@@ -372,10 +382,13 @@ test("100,000 rows: only the rows in view are in the DOM; sort and filter still 
   const ms = (await page.evaluate("window.__firstRowMs")) as number;
   const phases = (await page.evaluate("window.__firstRowPhases")) as { clone: number; handle: number; paint: number };
   t.diagnostic(
-    `100,000 rows: ${Math.round(ms)} ms from webview/ready to the first painted row — postMessage clone ${phases.clone} ms, ` +
+    `100,000 rows: ${Math.round(ms)} ms from webview/ready to the first painted row (the first 1,000 rows' snapshot) — postMessage clone ${phases.clone} ms, ` +
       `snapshot validation + panel code ${phases.handle} ms, layout/paint ${phases.paint} ms`,
   );
+  await until(page, "window.__fullMs !== null", 30_000);
+  t.diagnostic(`100,000 rows: ${Math.round((await page.evaluate("window.__fullMs")) as number)} ms from webview/ready until the panel took the whole table`);
   assert.equal(await text(page, "#row-count"), "100,000 rows");
+  assert.equal(await page.locator("#summary-partial").count(), 0, "the summary no longer says it is partial");
   const rendered = await rowsEl(page).count();
   assert.ok(rendered > 10 && rendered < 120, `virtualized: ${rendered} rows in the DOM`);
   await page.evaluate("document.querySelector('#table').scrollTop = 1e9");
@@ -397,6 +410,54 @@ test("100,000 rows: only the rows in view are in the DOM; sort and filter still 
   t.diagnostic(`text filter over 100,000 rows: ${Date.now() - start} ms (includes the 200 ms typing debounce)`);
   assert.ok((await rowsEl(page).count()) < 120);
   await page.screenshot({ path: shotPath("results-big") });
+  await finish(o);
+});
+
+test("a big run opens with its first rows; the rest keeps the selection, the sort and the text filter", async () => {
+  const o = await open("partial", 1200, 800);
+  const { page } = o;
+  assert.equal(await text(page, "#row-count"), "1,000 rows · loading the rest of 3,000…");
+  assert.match(await text(page, "#summary-partial"), /from the first 1,000 rows/);
+  await page.locator('.rs-sort[data-sort="col:groundedness"]').click();
+  await page.locator("#filter").fill("support_agent");
+  await until(page, "document.querySelector('#row-count').textContent.startsWith('200 of 1,000 rows')");
+  await rowsEl(page).nth(4).click();
+  const selected = await page.locator(".rs-row.selected").getAttribute("data-id");
+  await page.evaluate("window.__harness.full()");
+  await until(page, "document.querySelector('#row-count').textContent.startsWith('600 of 3,000 rows')");
+  assert.equal(await page.locator("#summary-partial").count(), 0);
+  assert.equal(await page.locator(".rs-th.sorted .rs-sort").getAttribute("data-sort"), "col:groundedness");
+  assert.equal(await text(page, "#detail .rs-detail-id"), selected, "selection kept");
+  // the host searched again over every row
+  assert.equal((await requests(page)).filter((r) => r.method === "results/search").length, 2);
+  await finish(o);
+});
+
+test("dataset run: rows without a trace show their dataset row and can't open a trace", async () => {
+  const o = await open("dataset", 1200, 700);
+  const { page } = o;
+  assert.equal(await rowsEl(page).count(), 10);
+  const noTrace = rowsEl(page).nth(7);
+  assert.equal(await noTrace.locator(".rs-trace-name").textContent(), "dataset row 7");
+  assert.equal(await noTrace.locator(".rs-trace-id").textContent(), "row 7");
+  assert.match((await noTrace.locator(".c-state").textContent()) ?? "", /No trace/);
+  assert.match((await rowsEl(page).nth(3).locator(".c-state").textContent()) ?? "", /Deleted/);
+  await noTrace.click();
+  assert.match(await text(page, "#detail .rs-detail-sub"), /^dataset row 7 · scored in/);
+  assert.ok(await page.locator("#open-trace").isDisabled());
+  await page.locator("#detail .rs-fb").first().waitFor();
+  // Enter and double-click don't ask the host to open anything; they say why
+  await page.locator("#table").focus();
+  await page.keyboard.press("Enter");
+  await until(page, "document.querySelector('#action-message').textContent.includes('dataset row 7, which has no trace')");
+  await noTrace.dblclick();
+  // a dataset row with a trace opens it, and shows both
+  await rowsEl(page).nth(1).click();
+  assert.match(await text(page, "#detail .rs-detail-sub"), /dataset row 1 · scored in/);
+  await page.locator("#open-trace").click();
+  await until(page, "window.__requests.some((r) => r.method === 'results/openTrace')");
+  assert.equal((await requests(page)).filter((r) => r.method === "results/openTrace").length, 1);
+  await page.screenshot({ path: shotPath("results-dataset") });
   await finish(o);
 });
 

@@ -1,17 +1,25 @@
 // A fake VS Code host for the results panel harness page. Inlined into the page (with the CSP
-// nonce) after `window.__fixture = {...}`. Defines acquireVsCodeApi(), answers
-// `webview/ready` with a results snapshot and answers the panel's requests like the extension.
-// Records every request in window.__requests, CSP violations in window.__cspViolations, and
-// the time from `webview/ready` to the first painted table row in window.__firstRowMs.
+// nonce) after `window.__fixture = {...}` and window.__resultsHostLib (protocol/runTable's
+// encoder and text search, bundled by resultsHarness.ts). Defines acquireVsCodeApi(), answers
+// `webview/ready` with a results snapshot (the run's columnar table, encoded here from the
+// fixture's full rows, or given ready-made by the fixture) and answers the panel's requests like
+// the extension: full rows by index, text searches over full rows, cancel, re-run, open trace.
+// Like the extension, a big run is posted in two snapshots when the fixture says `firstRows`
+// (or gives a `head` table): its first rows (partial), then all of them.
+// Records every request in window.__requests, CSP violations in window.__cspViolations, the
+// time from `webview/ready` to the first painted table row in window.__firstRowMs, and to the
+// first frame after the panel took the whole table in window.__fullMs.
 /* global window, document, sessionStorage, performance, MutationObserver, requestAnimationFrame */
 (function () {
   "use strict";
   var fx = window.__fixture;
+  var lib = window.__resultsHostLib;
   var requests = [];
   var violations = [];
   window.__requests = requests;
   window.__cspViolations = violations;
   window.__firstRowMs = null;
+  window.__fullMs = null;
   /** Where the time to the first row went: clone (post → dispatch), handle (validation + panel code), paint. */
   window.__firstRowPhases = null;
   document.addEventListener("securitypolicyviolation", function (e) {
@@ -69,6 +77,7 @@
         traceState: t.traceState,
         durationMs: t.durationMs + (k % 7),
         logs: t.logs,
+        datasetRow: t.datasetRow,
         feedbacks: t.feedbacks.map(function (f) {
           if (typeof f.value === "number" && !f.error) {
             var v = f.name === "groundedness" ? Math.min(1, Math.round((f.value * (0.9 + (k % 21) / 100)) * 1000) / 1000) : f.value + (k % 97);
@@ -81,13 +90,52 @@
     return out;
   }
   if (fx.replicateTo) rows = replicate(rows, fx.replicateTo);
+  // what the server would send: encoded once per change of the rows, before the panel asks
+  var table = fx.table || lib.encodeRunTable(rows);
+  var head = fx.head || (fx.firstRows && rows.length > fx.firstRows ? lib.encodeRunTable(rows.slice(0, fx.firstRows)) : null);
 
-  function snapshot() {
-    return { type: "results/snapshot", run: run, rows: rows, progress: run && run.status === "running" ? progress : null, message: fx.message, theme: "dark" };
+  function snapshot(first) {
+    var partial = !!(first && head);
+    return {
+      type: "results/snapshot",
+      run: run,
+      table: run ? (partial ? head : table) : null,
+      partial: partial,
+      progress: run && run.status === "running" ? progress : null,
+      message: fx.message,
+      theme: "dark",
+    };
   }
 
-  function handle(method) {
+  /** Sets __fullMs once the panel shows every row (its row count no longer says it is loading). */
+  function watchFull(t0) {
+    function check() {
+      var el = document.querySelector("#row-count");
+      if (el && el.textContent.indexOf("loading") < 0 && el.textContent.indexOf("Loading") < 0) {
+        window.__fullMs = performance.now() - t0;
+        return;
+      }
+      requestAnimationFrame(check);
+    }
+    requestAnimationFrame(check);
+  }
+
+  function search(text) {
+    var words = lib.filterWords(text);
+    var out = [];
+    for (var i = 0; i < rows.length; i++) {
+      var r = rows[i];
+      if (lib.matchesWords(lib.rowSearchText(r.traceName, r.traceId, r.feedbacks), words)) out.push(i);
+    }
+    return { rows: out };
+  }
+
+  function handle(method, params) {
     switch (method) {
+      case "results/row":
+        return rows[params.index] || null;
+      case "results/search":
+        return search(params.text);
       case "results/openTrace":
       case "results/rerun":
         return { ok: true };
@@ -102,7 +150,8 @@
     }
   }
 
-  function watchFirstRow(t0) {
+  /** `painted` runs once the first row is painted (the extension would still be reading the rest). */
+  function watchFirstRow(t0, painted) {
     var done = false;
     var posted = 0;
     var obs = new MutationObserver(function () {
@@ -121,6 +170,7 @@
             handle: Math.round(handled - dispatched),
             paint: Math.round(now - handled),
           };
+          painted();
         });
       });
     });
@@ -136,6 +186,7 @@
     advance: function (n) {
       var added = fx.pending.splice(0, n);
       rows = rows.concat(added);
+      table = lib.encodeRunTable(rows);
       progress = { done: rows.length, total: progress ? progress.total : rows.length };
       var errs = 0;
       rows.forEach(function (r) {
@@ -153,6 +204,10 @@
     repost: function () {
       post(snapshot());
     },
+    /** Posts the whole table after the first rows (fixtures with holdFull). */
+    full: function () {
+      post(snapshot(false));
+    },
   };
 
   window.acquireVsCodeApi = function () {
@@ -161,10 +216,18 @@
         if (msg.type === "webview/ready") {
           requests.push({ method: "webview/ready", params: msg.panel });
           var t0 = performance.now();
-          var posting = watchFirstRow(t0);
+          var posting = watchFirstRow(t0, function () {
+            if (!head || fx.holdFull) return;
+            // the rest, once the first rows are painted (the extension reads them meanwhile)
+            post(snapshot(false));
+            setTimeout(function () {
+              watchFull(t0);
+            }, 0);
+          });
           setTimeout(function () {
             posting();
-            post(snapshot());
+            post(snapshot(true));
+            if (!head) watchFull(t0);
           }, 0);
           return;
         }

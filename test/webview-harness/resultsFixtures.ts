@@ -6,9 +6,15 @@
  *   hostile markup in a rationale, a log line and a trace name;
  * - running: the same run 37 traces in (progress), the host can push more;
  * - failed: a bundle error, no rows; null: no run; empty: a completed run with no rows;
- * - allerrors: every call failed; big: 100,000 rows (replicated in the page by the fake host).
+ * - allerrors: every call failed; big: 100,000 rows (replicated in the page by the fake host);
+ * - dataset: a run over dataset rows, some with a trace (one deleted), some without (NO_TRACE);
+ * - partial: 3,000 rows posted as their first 1,000 (partial) until the test posts the rest.
+ *
+ * The fake host encodes the columnar table from these full rows with protocol/runTable, as the
+ * server does from SQLite; a fixture may also carry a ready-made table (the benchmark's).
  */
-import type { AggregateMetric, EvalRun, FeedbackResult, RunResultRow } from "../../protocol/scoring";
+import type { RunTable } from "../../protocol/runTable";
+import { NO_TRACE_STATE, type AggregateMetric, type EvalRun, type FeedbackResult, type RunResultRow } from "../../protocol/scoring";
 import { hexId, rng } from "./tracesFixtures";
 
 export const HOSTILE = {
@@ -91,6 +97,7 @@ function typicalRow(i: number, r: () => number): RunResultRow {
     feedbacks,
     durationMs: Math.round((2 + r() * 40 + (i === 9 || i === 58 ? 20_000 : 0)) * 10) / 10,
     logs,
+    datasetRow: null,
   };
 }
 
@@ -173,9 +180,26 @@ export interface ResultsFixture {
   pending: RunResultRow[];
   /** Replicate `rows` to this many in the page (the 100,000-row run). */
   replicateTo: number | null;
+  /** A table to send as it is (else the fake host encodes `rows`). */
+  table?: RunTable;
+  /** Post the first this many rows first (partial), then the whole table, like the extension. */
+  firstRows?: number;
+  /** The first rows' table to post first (else encoded from `rows` when `firstRows` is set). */
+  head?: RunTable;
+  /** Post the whole table only when the test calls __harness.full(). */
+  holdFull?: boolean;
 }
 
-export type ResultsScenario = "default" | "running" | "failed" | "null" | "empty" | "allerrors" | "big";
+export type ResultsScenario = "default" | "running" | "failed" | "null" | "empty" | "allerrors" | "big" | "dataset" | "partial";
+
+/** A dataset run: rows 0–5 scored their row's trace (row 3's trace was deleted), rows 6–9 had no trace. */
+export function datasetRows(): RunResultRow[] {
+  return typicalRows(10, 5).map((row, i) => {
+    if (i === 3) return { ...row, traceName: "(deleted trace)", traceState: "DELETED", datasetRow: i };
+    if (i < 6) return { ...row, datasetRow: i };
+    return { ...row, traceId: `row-${i}`, traceName: `dataset row ${i}`, traceState: NO_TRACE_STATE, datasetRow: i };
+  });
+}
 
 const BUNDLE_ERROR = `Could not bundle /work/app/scorers/quality.ts:
 
@@ -242,7 +266,26 @@ export function resultsFixture(scenario: ResultsScenario): ResultsFixture {
         ...base,
         rows,
         replicateTo: 100_000,
+        firstRows: 1000,
         run: run(rows, { selection: { kind: "lastN", n: 100_000 }, selectionLabel: "last 100,000 traces", traceCount: 100_000, scoredCount: 100_000, errorCount: 5_000, durationMs: 412_000 }),
+      };
+    }
+    case "partial": {
+      const rows = typicalRows(3000);
+      return {
+        ...base,
+        rows,
+        firstRows: 1000,
+        holdFull: true,
+        run: run(rows, { selection: { kind: "lastN", n: 3000 }, selectionLabel: "last 3,000 traces", traceCount: 3000 }),
+      };
+    }
+    case "dataset": {
+      const rows = datasetRows();
+      return {
+        ...base,
+        rows,
+        run: run(rows, { selection: { kind: "dataset", name: "support-eval" }, selectionLabel: "dataset support-eval", traceCount: 10 }),
       };
     }
     default: {

@@ -2,9 +2,11 @@
  * Visual harness for the evaluation results panel: serves a page that loads the built
  * dist/webview/results.js with panel.css + results.css under the extension's webview CSP
  * (nonce scripts, no inline styles), Dark+ values for the theme variables, and a fake host
- * (resultsFakeHost.js) that answers requests.
+ * (resultsFakeHost.js) that answers requests like the extension: it encodes the run's columnar
+ * table, answers full rows and text searches with the real protocol code (resultsHostLib.ts,
+ * bundled here with esbuild).
  *
- *   GET /results.html?scenario=default|running|failed|null|empty|allerrors|big
+ *   GET /results.html?scenario=default|running|failed|null|empty|allerrors|big|dataset (or an extra fixture's name)
  *
  * Run standalone to browse it: `node --import tsx test/webview-harness/resultsHarness.ts`.
  */
@@ -12,7 +14,8 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import { resultsFixture, type ResultsScenario } from "./resultsFixtures";
+import { buildSync } from "esbuild";
+import { resultsFixture, type ResultsFixture, type ResultsScenario } from "./resultsFixtures";
 import { DARK_PLUS } from "./tracesHarness";
 
 export { launchChromium, shotPath } from "./tracesHarness";
@@ -20,6 +23,23 @@ export { launchChromium, shotPath } from "./tracesHarness";
 const ROOT = path.resolve(__dirname, "../..");
 const DIST = path.join(ROOT, "dist", "webview");
 const FAKE_HOST = fs.readFileSync(path.join(__dirname, "resultsFakeHost.js"), "utf8");
+
+let hostLib: string | null = null;
+/** protocol/runTable's encoder and search as a page script (sets window.__resultsHostLib). */
+function hostLibScript(): string {
+  hostLib ??= (
+    buildSync({
+      entryPoints: [path.join(__dirname, "resultsHostLib.ts")],
+      bundle: true,
+      format: "iife",
+      platform: "browser",
+      target: "es2022",
+      write: false,
+      logLevel: "warning",
+    }).outputFiles[0]?.text ?? ""
+  ).replace(/<\/script/gi, "<\\/script");
+  return hostLib;
+}
 
 /** Dark+ values of variables the results panel uses beyond those of the other harnesses. */
 const RESULTS_EXTRA: Record<string, string> = {
@@ -68,6 +88,7 @@ ${opts.csp ? `<meta http-equiv="Content-Security-Policy" content="${csp}">` : ""
 </head>
 <body data-panel="results" class="vscode-dark">
 <main id="app" aria-busy="true"><p class="muted">Loading…</p></main>
+<script nonce="${nonce}">${hostLibScript()}</script>
 <script nonce="${nonce}">window.__fixture = ${scriptJson(fixture)};
 ${FAKE_HOST}</script>
 <script nonce="${nonce}" type="module" src="/dist/webview/results.js"></script>
@@ -80,7 +101,8 @@ export interface ResultsHarness {
   close(): Promise<void>;
 }
 
-export async function startResultsHarness(): Promise<ResultsHarness> {
+/** `extra`: more fixtures by scenario name (the benchmark's, built from a store). */
+export async function startResultsHarness(extra: Record<string, () => ResultsFixture> = {}): Promise<ResultsHarness> {
   if (!fs.existsSync(path.join(DIST, "results.js"))) throw new Error("dist/webview/results.js is missing: run node scripts/build.mjs first");
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -90,7 +112,10 @@ export async function startResultsHarness(): Promise<ResultsHarness> {
     };
     const scenario = (url.searchParams.get("scenario") ?? "default") as ResultsScenario;
     const csp = url.searchParams.get("csp") !== "0";
-    if (url.pathname === "/results.html") return send(200, "text/html; charset=utf-8", page(resultsFixture(scenario), { csp }));
+    if (url.pathname === "/results.html") {
+      const make = extra[scenario];
+      return send(200, "text/html; charset=utf-8", page(make ? make() : resultsFixture(scenario), { csp }));
+    }
     if (url.pathname === "/harness/results-theme.css") return send(200, "text/css", themeCss());
     const m = /^\/dist\/webview\/([\w.-]+\.(js|css|map))$/.exec(url.pathname);
     if (m) {
@@ -112,6 +137,6 @@ export async function startResultsHarness(): Promise<ResultsHarness> {
 
 if (require.main === module) {
   void startResultsHarness().then((h) => {
-    console.log(`results: ${h.url}/results.html   (scenario=default|running|failed|null|empty|allerrors|big)`);
+    console.log(`results: ${h.url}/results.html   (scenario=default|running|failed|null|empty|allerrors|big|dataset)`);
   });
 }

@@ -1,10 +1,11 @@
 /**
- * The detail pane of the selected row: the trace, then each feedback (name, value, rationale,
- * source, metadata; for errors the type, message and stack trace), then the lines the scorers
- * printed. Everything here is user code or LLM output: text only, through h().
+ * The detail pane of the selected row: the trace (from the table, at once), then — once the host
+ * sent the full row — each feedback (name, value, rationale, source, metadata; for errors the
+ * type, message and stack trace), then the lines the scorers printed. Everything here is user
+ * code or LLM output: text only, through h().
  */
 import { formatDuration } from "../../protocol/format";
-import type { FeedbackResult, RunResultRow } from "../../protocol/scoring";
+import { NO_TRACE_STATE, type FeedbackResult, type RunResultRow } from "../../protocol/scoring";
 import { h } from "../lib/dom";
 import { stateCell } from "./table";
 import { cellText, fullValueText, passOf, valueKind } from "./values";
@@ -66,36 +67,58 @@ function feedbackSection(f: FeedbackResult, i: number): HTMLElement {
   return h("section", { class: `rs-fb${f.error ? " is-error" : ""}`, "data-name": f.name, "data-index": String(i) }, ...parts);
 }
 
-export function renderDetail(r: RunResultRow | null, hooks: DetailHooks): HTMLElement[] {
+/** What the table knows of the selected row (shown before the full row arrives). */
+export interface RowHead {
+  index: number;
+  traceId: string;
+  traceName: string;
+  traceState: string;
+  durationMs: number;
+  datasetRow: number | null;
+}
+
+/** The full row: being requested, here, gone from the store, or the request failed. */
+export type DetailBody = { kind: "loading" } | { kind: "row"; row: RunResultRow } | { kind: "gone" } | { kind: "error"; message: string };
+
+export function renderDetailHead(r: RowHead | null, hooks: DetailHooks): HTMLElement[] {
   if (!r) return [h("div", { class: "rs-detail-empty muted" }, "Select a row to see what the scorers said about that trace.")];
+  const noTrace = r.traceState === NO_TRACE_STATE;
   const deleted = r.traceState === "DELETED";
-  const open = h(
-    "button",
-    { type: "button", class: "secondary", id: "open-trace", disabled: deleted, title: deleted ? "The trace was deleted from the store" : "Open the trace in the trace panel (Enter)" },
-    "Open trace",
-  );
+  const why = noTrace ? `This result is for dataset row ${r.datasetRow ?? "?"}, which has no trace` : deleted ? "The trace was deleted from the store" : "Open the trace in the trace panel (Enter)";
+  const open = h("button", { type: "button", class: "secondary", id: "open-trace", disabled: noTrace || deleted, title: why }, "Open trace");
   open.addEventListener("click", () => hooks.openTrace(r.traceId));
-  const logs = r.logs;
+  const ref = noTrace
+    ? h("span", { class: "rs-detail-id" }, `dataset row ${r.datasetRow ?? "?"}`)
+    : h("span", { class: "rs-detail-id" }, r.traceId);
+  const dataset = !noTrace && r.datasetRow !== null ? ` · dataset row ${r.datasetRow}` : "";
   return [
     h(
       "div",
       { class: "rs-detail-head" },
       h("div", { class: "rs-detail-title" }, stateCell(r.traceState), h("span", { class: "rs-detail-name", title: r.traceName }, r.traceName || "(unnamed trace)")),
-      h("div", { class: "rs-detail-sub muted" }, h("span", { class: "rs-detail-id" }, r.traceId), ` · scored in ${formatDuration(r.durationMs)}`),
+      h("div", { class: "rs-detail-sub muted" }, ref, `${dataset} · scored in ${formatDuration(r.durationMs)}`),
       h("div", { class: "rs-detail-actions" }, open),
     ),
-    h(
-      "div",
-      { class: "rs-detail-body" },
-      r.feedbacks.length === 0 ? h("p", { class: "muted" }, "The scorers returned nothing for this trace.") : null,
-      // errors first: they are what a person opening a failing row looks for
-      ...[...r.feedbacks.filter((f) => f.error), ...r.feedbacks.filter((f) => !f.error)].map(feedbackSection),
-      h(
-        "section",
-        { class: "rs-logs", id: "logs" },
-        h("div", { class: "rs-label" }, logs.length > 0 ? `Scorer output (${logs.length} line${logs.length === 1 ? "" : "s"})` : "Scorer output"),
-        logs.length > 0 ? h("pre", { class: "rs-pre rs-log-lines" }, logs.join("\n")) : h("div", { class: "muted" }, "Nothing was printed."),
-      ),
-    ),
   ];
+}
+
+export function renderDetailBody(body: DetailBody): HTMLElement {
+  if (body.kind === "loading") return h("div", { class: "rs-detail-body" }, h("p", { class: "rs-detail-loading muted", role: "status" }, "Loading…"));
+  if (body.kind === "gone") return h("div", { class: "rs-detail-body" }, h("p", { class: "muted" }, "This result is no longer in the store."));
+  if (body.kind === "error") return h("div", { class: "rs-detail-body" }, h("p", { class: "rs-detail-failed" }, `The row could not be loaded: ${body.message}`));
+  const r = body.row;
+  const logs = r.logs;
+  return h(
+    "div",
+    { class: "rs-detail-body" },
+    r.feedbacks.length === 0 ? h("p", { class: "muted" }, "The scorers returned nothing for this trace.") : null,
+    // errors first: they are what a person opening a failing row looks for
+    ...[...r.feedbacks.filter((f) => f.error), ...r.feedbacks.filter((f) => !f.error)].map(feedbackSection),
+    h(
+      "section",
+      { class: "rs-logs", id: "logs" },
+      h("div", { class: "rs-label" }, logs.length > 0 ? `Scorer output (${logs.length} line${logs.length === 1 ? "" : "s"})` : "Scorer output"),
+      logs.length > 0 ? h("pre", { class: "rs-pre rs-log-lines" }, logs.join("\n")) : h("div", { class: "muted" }, "Nothing was printed."),
+    ),
+  );
 }

@@ -111,3 +111,32 @@ export function renderProgress(run: EvalRun, progress: { done: number; total: nu
     h("span", { class: "rs-progress-text" }, p.total > 0 ? `${formatCount(p.done)} / ${formatCount(p.total)} · ${formatPercent(share)}` : "Starting…"),
   );
 }
+
+/** Banners above the summary: the run failed (its message), the run's and the host's notes, every call failed. */
+export function renderBanners(run: EvalRun, hostMessage: string | null, everyCallFailed: boolean): HTMLElement[] {
+  const parts: HTMLElement[] = [];
+  if (run.status === "failed") {
+    parts.push(
+      h(
+        "div",
+        { class: "rs-banner error" },
+        h("div", { class: "rs-banner-title" }, "The run failed."),
+        run.message ? h("pre", { class: "rs-pre rs-banner-pre" }, run.message) : null,
+      ),
+    );
+  } else if (run.message) {
+    parts.push(h("div", { class: "rs-banner warning" }, run.message));
+  }
+  if (hostMessage) parts.push(h("div", { class: "rs-banner warning" }, hostMessage));
+  if (everyCallFailed) {
+    parts.push(
+      h(
+        "div",
+        { class: "rs-banner error", id: "all-errors" },
+        h("span", { class: "rs-banner-title" }, "Every scorer call failed. "),
+        "Select a row to see the error and its stack trace.",
+      ),
+    );
+  }
+  return parts;
+}

@@ -1,11 +1,12 @@
 /**
- * The results table's model, built once per snapshot: one column per assessment (feedback
- * name) in scorer order, a dense cell index (row × column → feedback), and per-column stats
- * (errors, pass/fail counts, numeric values) for the summary cards and charts.
- * Pure (no DOM), unit-tested; linear in the number of feedbacks (100,000 rows × a few
- * feedbacks is a few milliseconds).
+ * The results table's model, built once per snapshot from the run's columnar table
+ * (protocol/runTable): one column per assessment (feedback name) in scorer order, and
+ * per-column stats (errors, pass/fail counts, numeric values) for the summary cards and charts.
+ * Pure (no DOM), unit-tested; linear in rows × columns (100,000 rows × a few columns is a few
+ * milliseconds), with no per-row objects.
  */
-import type { AggregateMetric, EvalRun, FeedbackResult, RunResultRow } from "../../protocol/scoring";
+import { CELL_ERROR, CELL_MISSING, CELL_NULL, CELL_VALUE, EMPTY_RUN_TABLE, type RunTable, type RunTableColumn } from "../../protocol/runTable";
+import type { AggregateMetric, EvalRun } from "../../protocol/scoring";
 import { type PassCounts } from "./stats";
 import { numberOf, passOf } from "./values";
 
@@ -26,6 +27,17 @@ export interface ColumnStats extends PassCounts {
   integers: boolean;
 }
 
+export interface CellError {
+  type: string;
+  message: string;
+}
+
+/** What the table knows of one cell (a FeedbackResult fits too). */
+export interface Cell {
+  value: unknown;
+  error: CellError | null;
+}
+
 export interface Column {
   /** Unique key: the feedback name, or "scorer/name" when two scorers produce the same name. */
   key: string;
@@ -42,19 +54,27 @@ export interface Column {
   stats: ColumnStats;
   /** The run's aggregate metrics of this assessment. */
   aggregates: AggregateMetric[];
+  /** The column's cells; null for an assessment that only has aggregates (no rows yet). */
+  data: RunTableColumn | null;
+  /** The error of each row that has one. */
+  errors: Map<number, CellError>;
 }
 
 export interface ResultsModel {
+  table: RunTable;
   columns: Column[];
   rowCount: number;
-  /** cells[row * columns.length + col]: the row's (first) feedback of that column. */
-  cells: Array<FeedbackResult | undefined>;
   /** Whether a row has at least one feedback with an error. */
   rowHasError: Uint8Array;
   errorRows: number;
   /** Feedbacks with an error, over all columns. */
   errorFeedbacks: number;
 }
+
+export const CODE_VALUE = CELL_VALUE.charCodeAt(0);
+export const CODE_NULL = CELL_NULL.charCodeAt(0);
+export const CODE_ERROR = CELL_ERROR.charCodeAt(0);
+export const CODE_MISSING = CELL_MISSING.charCodeAt(0);
 
 function emptyStats(): ColumnStats {
   return { present: 0, errors: 0, nulls: 0, numbers: [], pass: 0, fail: 0, others: 0, integers: true };
@@ -68,111 +88,110 @@ export function columnKind(s: ColumnStats): ColumnKind {
   return nums >= passes ? "numeric" : "pass";
 }
 
+function columnStats(d: RunTableColumn, n: number): ColumnStats {
+  const s = emptyStats();
+  const cells = d.cells;
+  for (let i = 0; i < n; i++) {
+    const code = cells.charCodeAt(i);
+    if (code === CODE_MISSING) continue;
+    s.present++;
+    if (code === CODE_ERROR) s.errors++;
+    else if (code === CODE_NULL) s.nulls++;
+    else {
+      const v = d.values[i];
+      const x = numberOf(v);
+      if (x !== null) {
+        s.numbers.push(x);
+        if (s.integers && !Number.isInteger(x)) s.integers = false;
+        continue;
+      }
+      const p = passOf(v);
+      if (p === true) s.pass++;
+      else if (p === false) s.fail++;
+      else if (v === null || v === undefined) s.nulls++;
+      else s.others++;
+    }
+  }
+  return s;
+}
+
 /**
  * Builds the model. Columns are ordered by the run's scorer order, then by first appearance;
  * assessments that only have aggregates (no rows yet) still get a column.
  */
-export function buildModel(rows: readonly RunResultRow[], run: Pick<EvalRun, "scorers" | "aggregates"> | null): ResultsModel {
+export function buildModel(table: RunTable | null, run: Pick<EvalRun, "scorers" | "aggregates"> | null): ResultsModel {
+  const t = table ?? EMPTY_RUN_TABLE;
+  const n = t.rowCount;
   const scorerOrder = new Map((run?.scorers ?? []).map((s, i) => [s.name, i]));
+  const rank = (scorer: string): number => scorerOrder.get(scorer) ?? scorerOrder.size;
+  const perName = new Map<string, number>();
+  for (const d of t.columns) perName.set(d.name, (perName.get(d.name) ?? 0) + 1);
 
-  // pass 1: which names come from more than one scorer (those columns are split by scorer)
-  const sourcesOf = new Map<string, Set<string>>();
-  const firstSeen = new Map<string, number>();
-  let seen = 0;
-  for (const r of rows) {
-    for (const f of r.feedbacks) {
-      let set = sourcesOf.get(f.name);
-      if (!set) {
-        set = new Set();
-        sourcesOf.set(f.name, set);
-      }
-      set.add(f.source.id);
-    }
-  }
-  const keyOf = (f: FeedbackResult): string => ((sourcesOf.get(f.name)?.size ?? 0) > 1 ? `${f.source.id}/${f.name}` : f.name);
-
-  // pass 2: columns in order of first appearance
-  const byKey = new Map<string, Column>();
-  const order: Column[] = [];
-  const colScorerRank = new Map<Column, number>();
-  const addColumn = (key: string, name: string, source: string | null, scorer: string | null): Column => {
-    let c = byKey.get(key);
-    if (!c) {
-      c = { key, name, source, scorers: [], sourceTypes: [], kind: "empty", decimals: 0, stats: emptyStats(), aggregates: [] };
-      byKey.set(key, c);
-      order.push(c);
-      firstSeen.set(key, seen++);
-      colScorerRank.set(c, scorer !== null ? (scorerOrder.get(scorer) ?? scorerOrder.size) : scorerOrder.size);
-    }
-    return c;
+  const columns: Array<Column & { rank: number; seen: number }> = [];
+  const add = (key: string, name: string, source: string | null, scorer: string, d: RunTableColumn | null): void => {
+    const errors = new Map<number, CellError>();
+    if (d) d.errorRows.forEach((r, k) => errors.set(r, { type: d.errorTypes[k] ?? "", message: d.errorMessages[k] ?? "" }));
+    const stats = d ? columnStats(d, n) : emptyStats();
+    columns.push({
+      key,
+      name,
+      source,
+      scorers: d ? [d.scorer] : [],
+      sourceTypes: d ? [...d.sourceTypes] : [],
+      kind: columnKind(stats),
+      decimals: stats.integers ? 0 : 2,
+      stats,
+      aggregates: (run?.aggregates ?? []).filter((a) => a.assessment === name),
+      data: d,
+      errors,
+      rank: rank(scorer),
+      seen: columns.length,
+    });
   };
-  for (const r of rows) {
-    for (const f of r.feedbacks) {
-      const key = keyOf(f);
-      const c = addColumn(key, f.name, key === f.name ? null : f.source.id, f.source.id);
-      if (!c.scorers.includes(f.source.id)) c.scorers.push(f.source.id);
-      if (!c.sourceTypes.includes(f.source.type)) c.sourceTypes.push(f.source.type);
-    }
+  for (const d of t.columns) {
+    const split = (perName.get(d.name) ?? 0) > 1;
+    add(split ? `${d.scorer}/${d.name}` : d.name, d.name, split ? d.scorer : null, d.scorer, d);
   }
+  const added = new Set<string>();
   for (const a of run?.aggregates ?? []) {
-    if (sourcesOf.has(a.assessment)) continue;
-    addColumn(a.assessment, a.assessment, null, a.assessment);
+    if (perName.has(a.assessment) || added.has(a.assessment)) continue;
+    added.add(a.assessment);
+    add(a.assessment, a.assessment, null, a.assessment, null);
   }
-  order.sort((a, b) => (colScorerRank.get(a) ?? 0) - (colScorerRank.get(b) ?? 0) || (firstSeen.get(a.key) ?? 0) - (firstSeen.get(b.key) ?? 0));
-  const colIndex = new Map(order.map((c, i) => [c.key, i]));
+  columns.sort((a, b) => a.rank - b.rank || a.seen - b.seen);
 
-  // pass 3: cells and stats
-  const nCols = order.length;
-  const cells = new Array<FeedbackResult | undefined>(rows.length * nCols);
-  const rowHasError = new Uint8Array(rows.length);
-  let errorRows = 0;
+  const rowHasError = new Uint8Array(n);
   let errorFeedbacks = 0;
-  rows.forEach((r, ri) => {
-    let rowError = false;
-    for (const f of r.feedbacks) {
-      if (f.error) {
-        rowError = true;
-        errorFeedbacks++;
-      }
-      const ci = colIndex.get(keyOf(f));
-      if (ci === undefined) continue;
-      const at = ri * nCols + ci;
-      if (cells[at] !== undefined) continue; // the same name twice from one scorer: the first wins in the table
-      cells[at] = f;
-      const s = (order[ci] as Column).stats;
-      s.present++;
-      if (f.error) {
-        s.errors++;
-        continue;
-      }
-      const n = numberOf(f.value);
-      if (n !== null) {
-        s.numbers.push(n);
-        if (s.integers && !Number.isInteger(n)) s.integers = false;
-        continue;
-      }
-      const p = passOf(f.value);
-      if (p === true) s.pass++;
-      else if (p === false) s.fail++;
-      else if (f.value === null || f.value === undefined) s.nulls++;
-      else s.others++;
-    }
-    if (rowError) {
-      rowHasError[ri] = 1;
-      errorRows++;
-    }
-  });
-
-  for (const c of order) {
-    c.kind = columnKind(c.stats);
-    c.decimals = c.stats.integers ? 0 : 2;
-    c.aggregates = (run?.aggregates ?? []).filter((a) => a.assessment === c.name);
+  for (const c of columns) {
+    for (const r of c.data?.errorRows ?? []) rowHasError[r] = 1;
+    errorFeedbacks += c.stats.errors;
   }
-  return { columns: order, rowCount: rows.length, cells, rowHasError, errorRows, errorFeedbacks };
+  let errorRows = 0;
+  for (let i = 0; i < n; i++) errorRows += rowHasError[i] as number;
+  return {
+    table: t,
+    columns: columns.map(({ rank: _r, seen: _s, ...c }) => c),
+    rowCount: n,
+    rowHasError,
+    errorRows,
+    errorFeedbacks,
+  };
 }
 
-export function cellOf(m: ResultsModel, row: number, col: number): FeedbackResult | undefined {
-  return m.cells[row * m.columns.length + col];
+/** The cell code of row `row` in column `c` (CODE_VALUE, CODE_NULL, CODE_ERROR or CODE_MISSING). */
+export function cellCode(c: Column, row: number): number {
+  return c.data ? c.data.cells.charCodeAt(row) : CODE_MISSING;
+}
+
+/** Row `row`'s cell in column `col`, or undefined when the row has no feedback of it. */
+export function cellOf(m: ResultsModel, row: number, col: number): Cell | undefined {
+  const c = m.columns[col];
+  if (!c?.data) return undefined;
+  const code = c.data.cells.charCodeAt(row);
+  if (code === CODE_VALUE) return { value: c.data.values[row], error: null };
+  if (code === CODE_NULL) return { value: null, error: null };
+  if (code === CODE_ERROR) return { value: null, error: c.errors.get(row) ?? { type: "Error", message: "" } };
+  return undefined;
 }
 
 /** Notes about a column's values for its summary card ("3 non-numeric values excluded"). */

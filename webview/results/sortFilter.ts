@@ -2,10 +2,11 @@
  * Sorting and filtering of the results table, over row indexes (the rows themselves never
  * move). Sorts are type-aware (numbers numerically, booleans/yes-no as fail < pass, text
  * with a natural collation), stable (ties keep run order) and put rows without a value
- * (missing, null, error) after the rest in both directions. Pure (no DOM), unit-tested.
+ * (missing, null, error) after the rest in both directions. The text filter runs on the host
+ * (over full rows, rationales included); here it is a set of matching rows. Pure (no DOM),
+ * unit-tested.
  */
-import type { FeedbackResult, RunResultRow } from "../../protocol/scoring";
-import { cellOf, type ResultsModel } from "./model";
+import { CODE_ERROR, CODE_MISSING, CODE_NULL, cellOf, type Cell, type Column, type ResultsModel } from "./model";
 import { jsonText, numberOf, passOf } from "./values";
 
 /** What the table is sorted by: a fixed column or an assessment column (by key). */
@@ -38,14 +39,53 @@ const RANK_NULL = 4;
 const RANK_ERROR = 5;
 const RANK_MISSING = 6;
 
-const STATE_ORDER: Record<string, number> = { ERROR: 0, IN_PROGRESS: 1, OK: 2, DELETED: 3 };
+const STATE_ORDER: Record<string, number> = { ERROR: 0, IN_PROGRESS: 1, OK: 2, NO_TRACE: 3, DELETED: 4 };
+
+/** Fills rank/num/str sort keys of an assessment column. */
+function columnKeys(c: Column, n: number, rank: Uint8Array, num: Float64Array): string[] | null {
+  const main = c.kind === "pass" ? T_PASS : c.kind === "text" ? T_TEXT : T_NUMBER;
+  // the main type ranks 0, the other value types 1..3 in their usual order
+  const typeRank = (t: number): number => (t === main ? 0 : 1 + t);
+  let str: string[] | null = null;
+  const d = c.data;
+  for (let i = 0; i < n; i++) {
+    const code = d ? d.cells.charCodeAt(i) : CODE_MISSING;
+    if (code === CODE_MISSING) rank[i] = RANK_MISSING;
+    else if (code === CODE_ERROR) rank[i] = RANK_ERROR;
+    else if (code === CODE_NULL) rank[i] = RANK_NULL;
+    else {
+      const v = d?.values[i];
+      const x = numberOf(v);
+      if (x !== null) {
+        rank[i] = typeRank(T_NUMBER);
+        num[i] = x;
+        continue;
+      }
+      const p = passOf(v);
+      if (p !== null) {
+        rank[i] = typeRank(T_PASS);
+        num[i] = p ? 1 : 0;
+        continue;
+      }
+      if (v === null || v === undefined) {
+        rank[i] = RANK_NULL;
+        continue;
+      }
+      rank[i] = typeRank(T_TEXT);
+      str ??= new Array<string>(n).fill("");
+      str[i] = typeof v === "string" ? v : jsonText(v);
+    }
+  }
+  return str;
+}
 
 /**
  * Row indexes in display order for `sort` (run order when null). Keys go into typed arrays
  * once per row, so sorting 100,000 rows is one pass plus a sort over numbers.
  */
-export function sortRows(rows: readonly RunResultRow[], model: ResultsModel, sort: SortSpec | null): number[] {
-  const n = rows.length;
+export function sortRows(model: ResultsModel, sort: SortSpec | null): number[] {
+  const t = model.table;
+  const n = model.rowCount;
   const idx = Array.from({ length: n }, (_, i) => i);
   if (!sort) return idx;
   const rank = new Uint8Array(n);
@@ -53,46 +93,16 @@ export function sortRows(rows: readonly RunResultRow[], model: ResultsModel, sor
   let str: string[] | null = null;
   const by = sort.by;
   if (by.kind === "column") {
-    const col = model.columns.findIndex((c) => c.key === by.key);
-    if (col < 0) return idx;
-    const kind = (model.columns[col] as ResultsModel["columns"][number]).kind;
-    const main = kind === "pass" ? T_PASS : kind === "text" ? T_TEXT : T_NUMBER;
-    // the main type ranks 0, the other value types 1..3 in their usual order
-    const typeRank = (t: number): number => (t === main ? 0 : 1 + t);
-    for (let i = 0; i < n; i++) {
-      const f: FeedbackResult | undefined = cellOf(model, i, col);
-      if (!f) rank[i] = RANK_MISSING;
-      else if (f.error) rank[i] = RANK_ERROR;
-      else {
-        const v = f.value;
-        const x = numberOf(v);
-        if (x !== null) {
-          rank[i] = typeRank(T_NUMBER);
-          num[i] = x;
-          continue;
-        }
-        const p = passOf(v);
-        if (p !== null) {
-          rank[i] = typeRank(T_PASS);
-          num[i] = p ? 1 : 0;
-          continue;
-        }
-        if (v === null || v === undefined) {
-          rank[i] = RANK_NULL;
-          continue;
-        }
-        rank[i] = typeRank(T_TEXT);
-        str ??= new Array<string>(n).fill("");
-        str[i] = typeof v === "string" ? v : jsonText(v);
-      }
-    }
+    const col = model.columns.find((c) => c.key === by.key);
+    if (!col) return idx;
+    str = columnKeys(col, n, rank, num);
   } else if (by.kind === "trace") {
-    str = rows.map((r) => r.traceName);
+    str = t.traceNames;
   } else if (by.kind === "state") {
-    for (let i = 0; i < n; i++) num[i] = STATE_ORDER[(rows[i] as RunResultRow).traceState] ?? 9;
+    for (let i = 0; i < n; i++) num[i] = STATE_ORDER[t.traceStates[i] as string] ?? 9;
   } else {
     for (let i = 0; i < n; i++) {
-      const d = (rows[i] as RunResultRow).durationMs;
+      const d = t.durationsMs[i] as number;
       if (Number.isFinite(d)) num[i] = d;
       else rank[i] = RANK_MISSING;
     }
@@ -117,65 +127,34 @@ export function sortRows(rows: readonly RunResultRow[], model: ResultsModel, sor
   return idx;
 }
 
-/** Lower-cased text a row matches against: trace name and id, values, rationales, errors. */
-export function rowHaystack(r: RunResultRow): string {
-  const parts: string[] = [r.traceName, r.traceId];
-  for (const f of r.feedbacks) {
-    const v = f.value;
-    if (v !== null && v !== undefined) parts.push(typeof v === "string" ? v : jsonText(v));
-    if (f.rationale) parts.push(f.rationale);
-    if (f.error) parts.push(f.error.type, f.error.message);
-  }
-  return parts.join("\n").toLowerCase();
-}
-
-/** The words of a filter text (whitespace-separated, lower-cased); every word must match. */
-export function filterWords(text: string): string[] {
-  return text.toLowerCase().split(/\s+/).filter((w) => w !== "");
-}
-
-export function matchesWords(haystack: string, words: readonly string[]): boolean {
-  for (const w of words) if (!haystack.includes(w)) return false;
-  return true;
-}
-
 export interface RowFilter {
-  text: string;
+  /** Rows matching the text filter (1 = match), from the host; null when there is no text filter. */
+  matches: Uint8Array | null;
   errorsOnly: boolean;
   /** A chart selection: keep rows whose cell in column `col` passes `test`. */
-  cell: { col: number; test: (f: FeedbackResult) => boolean } | null;
+  cell: { col: number; test: (c: Cell) => boolean } | null;
 }
 
-/**
- * Applies `filter` to `order` (display order). `haystacks` is filled lazily, the first time
- * a text filter needs a row's text, and reused for later filters of the same rows.
- */
-export function filterRows(
-  order: readonly number[],
-  rows: readonly RunResultRow[],
-  model: ResultsModel,
-  filter: RowFilter,
-  haystacks: Array<string | undefined>,
-): number[] {
-  const words = filterWords(filter.text);
-  const cell = filter.cell;
-  if (words.length === 0 && !filter.errorsOnly && !cell) return order as number[];
+/** Applies `filter` to `order` (display order). */
+export function filterRows(order: readonly number[], model: ResultsModel, filter: RowFilter): number[] {
+  const { matches, cell } = filter;
+  if (!matches && !filter.errorsOnly && !cell) return order as number[];
   const out: number[] = [];
   for (const i of order) {
     if (filter.errorsOnly && !model.rowHasError[i]) continue;
+    if (matches && !matches[i]) continue;
     if (cell) {
-      const f = cellOf(model, i, cell.col);
-      if (!f || !cell.test(f)) continue;
-    }
-    if (words.length > 0) {
-      let hay = haystacks[i];
-      if (hay === undefined) {
-        hay = rowHaystack(rows[i] as RunResultRow);
-        haystacks[i] = hay;
-      }
-      if (!matchesWords(hay, words)) continue;
+      const c = cellOf(model, i, cell.col);
+      if (!c || !cell.test(c)) continue;
     }
     out.push(i);
   }
   return out;
+}
+
+/** The match set of a host search answer, for `rowCount` rows. */
+export function matchSet(rows: readonly number[], rowCount: number): Uint8Array {
+  const m = new Uint8Array(rowCount);
+  for (const r of rows) if (r >= 0 && r < rowCount) m[r] = 1;
+  return m;
 }

@@ -7,7 +7,7 @@ import { formatCount } from "../../protocol/format";
 import type { AggregateMetric } from "../../protocol/scoring";
 import { h } from "../lib/dom";
 import { renderHistogram, renderPassFail, renderTopValues, type ChartHooks } from "./chart";
-import { cellOf, columnNotes, type Column, type ResultsModel } from "./model";
+import { CODE_VALUE, columnNotes, type Column, type ResultsModel } from "./model";
 import { histogram, passRate } from "./stats";
 import { formatMetric, formatPercent, jsonText } from "./values";
 
@@ -37,11 +37,13 @@ function aggregateTile(a: AggregateMetric): HTMLElement {
 
 function textCounts(model: ResultsModel, col: number): Map<string, number> {
   const counts = new Map<string, number>();
+  const d = model.columns[col]?.data;
+  if (!d) return counts;
   for (let r = 0; r < model.rowCount; r++) {
-    const f = cellOf(model, r, col);
-    if (!f || f.error || f.value === null || f.value === undefined) continue;
-    if (typeof f.value === "number" || typeof f.value === "boolean") continue;
-    const v = typeof f.value === "string" ? f.value : jsonText(f.value);
+    if (d.cells.charCodeAt(r) !== CODE_VALUE) continue;
+    const value = d.values[r];
+    if (value === null || value === undefined || typeof value === "number" || typeof value === "boolean") continue;
+    const v = typeof value === "string" ? value : jsonText(value);
     counts.set(v, (counts.get(v) ?? 0) + 1);
   }
   return counts;

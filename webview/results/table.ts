@@ -1,17 +1,17 @@
 /**
  * The results table's header and rows (rendered by the virtual list). One row per trace: the
- * trace (name, short id), its state, one cell per assessment, the scorer duration. Values are
- * untrusted: text only, through h().
+ * trace (name, short id — the dataset row for rows without a trace), its state, one cell per
+ * assessment, the scorer duration. Values are untrusted: text only, through h().
  */
 import { formatDuration } from "../../protocol/format";
-import type { RunResultRow } from "../../protocol/scoring";
+import { NO_TRACE_STATE, type EvalRun } from "../../protocol/scoring";
 import { h } from "../lib/dom";
 import { cellOf, type Column, type ResultsModel } from "./model";
 import { sortId, type SortBy, type SortSpec } from "./sortFilter";
 import { cellText, shortId } from "./values";
 
-export const STATE_LABEL: Record<string, string> = { OK: "OK", ERROR: "Error", IN_PROGRESS: "Running", DELETED: "Deleted" };
-const STATE_GLYPH: Record<string, string> = { OK: "✓", ERROR: "✕", IN_PROGRESS: "◔", DELETED: "⊘" };
+export const STATE_LABEL: Record<string, string> = { OK: "OK", ERROR: "Error", IN_PROGRESS: "Running", DELETED: "Deleted", [NO_TRACE_STATE]: "No trace" };
+const STATE_GLYPH: Record<string, string> = { OK: "✓", ERROR: "✕", IN_PROGRESS: "◔", DELETED: "⊘", [NO_TRACE_STATE]: "∅" };
 
 export function stateCell(state: string): HTMLElement {
   const key = state.toLowerCase().replace(/[^a-z_]/g, "");
@@ -26,7 +26,7 @@ export function stateCell(state: string): HTMLElement {
 const KIND_MIN: Record<Column["kind"], number> = { pass: 56, numeric: 72, text: 120, empty: 64 };
 const KIND_FR: Record<Column["kind"], number> = { pass: 0.5, numeric: 0.8, text: 1.4, empty: 0.5 };
 const TRACE_MIN = 170;
-const STATE_W = 72;
+const STATE_W = 84;
 const DUR_W = 66;
 
 /** A column's minimum width: its header label (measured by `labelWidth`) or its kind's minimum. */
@@ -90,32 +90,61 @@ export function rowDomId(index: number): string {
   return `rs-row-${index}`;
 }
 
-export function renderRow(r: RunResultRow, rowIndex: number, model: ResultsModel, selected: boolean, odd: boolean): HTMLElement {
+/** The short reference of a row in the trace column: the trace id's start, or the dataset row. */
+export function rowRef(traceId: string, traceState: string, datasetRow: number | null): string {
+  return traceState === NO_TRACE_STATE && datasetRow !== null ? `row ${datasetRow}` : shortId(traceId);
+}
+
+export function renderRow(model: ResultsModel, rowIndex: number, selected: boolean, odd: boolean): HTMLElement {
+  const t = model.table;
+  const traceId = t.traceIds[rowIndex] as string;
+  const traceName = t.traceNames[rowIndex] as string;
+  const state = t.traceStates[rowIndex] as string;
+  const datasetRow = t.datasetRows[rowIndex] ?? null;
   const cells: HTMLElement[] = [
     h(
       "div",
-      { class: "rs-td c-trace", role: "gridcell", title: `${r.traceName}\n${r.traceId}` },
-      h("span", { class: "rs-trace-name" }, r.traceName || "(unnamed trace)"),
-      h("span", { class: "rs-trace-id" }, shortId(r.traceId)),
+      { class: "rs-td c-trace", role: "gridcell", title: `${traceName}\n${state === NO_TRACE_STATE ? `dataset row ${datasetRow ?? "?"} (no trace)` : traceId}` },
+      h("span", { class: "rs-trace-name" }, traceName || "(unnamed trace)"),
+      h("span", { class: "rs-trace-id" }, rowRef(traceId, state, datasetRow)),
     ),
-    h("div", { class: "rs-td c-state", role: "gridcell" }, stateCell(r.traceState)),
+    h("div", { class: "rs-td c-state", role: "gridcell" }, stateCell(state)),
   ];
   model.columns.forEach((c, ci) => {
-    const t = cellText(cellOf(model, rowIndex, ci), c.decimals);
-    const inner = t.cls === "v-error" ? h("span", { class: "rs-chip-error" }, "error") : t.text;
-    cells.push(h("div", { class: `rs-td c-col ${t.cls}`, role: "gridcell", title: `${c.name}: ${t.title}` }, inner));
+    const x = cellText(cellOf(model, rowIndex, ci), c.decimals);
+    const inner = x.cls === "v-error" ? h("span", { class: "rs-chip-error" }, "error") : x.text;
+    cells.push(h("div", { class: `rs-td c-col ${x.cls}`, role: "gridcell", title: `${c.name}: ${x.title}` }, inner));
   });
-  cells.push(h("div", { class: "rs-td c-dur num", role: "gridcell" }, formatDuration(r.durationMs)));
+  cells.push(h("div", { class: "rs-td c-dur num", role: "gridcell" }, formatDuration(t.durationsMs[rowIndex])));
   return h(
     "div",
     {
       class: `rs-row${odd ? " odd" : ""}${selected ? " selected" : ""}${model.rowHasError[rowIndex] ? " has-error" : ""}`,
       role: "row",
       id: rowDomId(rowIndex),
-      "data-id": r.traceId,
+      "data-id": traceId,
       "data-row": String(rowIndex),
       "aria-selected": selected ? "true" : "false",
     },
     ...cells,
   );
+}
+
+/** What the table area says when the run has no rows (yet). */
+export function noRowsYet(run: EvalRun): HTMLElement[] {
+  const none = h("p", { class: "rs-empty-title" }, "No traces were scored.");
+  switch (run.status) {
+    case "running":
+      return [
+        h("div", { class: "rs-empty-icon spin", "aria-hidden": "true" }, "◌"),
+        h("p", { class: "rs-empty-title" }, "Scoring…"),
+        h("p", { class: "muted" }, "Results appear here as traces are scored."),
+      ];
+    case "failed":
+      return [none, h("p", { class: "muted" }, "The run failed before scoring any trace (see above).")];
+    case "cancelled":
+      return [none, h("p", { class: "muted" }, "The run was cancelled before scoring any trace.")];
+    default:
+      return [none, h("p", { class: "muted" }, `The selection (${run.selectionLabel || "traces"}) matched no traces. Re-run once there are traces that match.`)];
+  }
 }

@@ -3,7 +3,6 @@
  * and the detail pane. Values come from user code and LLM output: everything here produces
  * plain strings; the DOM side puts them in textContent. Pure (no DOM), unit-tested.
  */
-import type { FeedbackResult } from "../../protocol/scoring";
 
 /** What kind of value a feedback carries. `yesno` is MLflow's categorical "yes"/"no". */
 export type ValueKind = "boolean" | "yesno" | "number" | "string" | "json" | "null";
@@ -110,7 +109,7 @@ const TITLE_MAX = 600;
  * How a feedback shows in a table cell: ✓/✗ for booleans and yes/no, numbers with `decimals`
  * decimals, strings and JSON on one line, truncated; errors as "error"; no feedback as "".
  */
-export function cellText(f: FeedbackResult | undefined, decimals: number): CellText {
+export function cellText(f: { value?: unknown; error: { type: string; message: string } | null } | undefined, decimals: number): CellText {
   if (!f) return { text: "", cls: "v-missing", title: "No result for this trace" };
   if (f.error) {
     const msg = oneLine(`${f.error.type}: ${f.error.message}`);

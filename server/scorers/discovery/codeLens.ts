@@ -123,9 +123,10 @@ export function scorerLenses(defs: readonly ScorerDef[], state: LensState): Scor
     const reg = state.registrations.get(def.name);
     if (reg) {
       lens(registrationStatus(reg), "", []);
-      if (reg.sourceChanged) lens("Source changed since registration — Update", SCORER_LENS_COMMANDS.updateRegistration, [def.file, def.name]);
-    } else if (state.registrationEnabled !== false) {
-      lens("Register", SCORER_LENS_COMMANDS.register, [def.file, def.name]);
+      if (reg.sourceChanged) lens("Source changed since registration — Update", SCORER_LENS_COMMANDS.updateRegistration, [def.file, runName, def.name]);
+    } else if (state.registrationEnabled !== false && def.exportName !== null) {
+      // Registration snapshots an export (a scorer that isn't exported can't be loaded).
+      lens("Register", SCORER_LENS_COMMANDS.register, [def.file, runName, def.name]);
     }
   }
   return lenses;

@@ -1,9 +1,10 @@
 /** Pure helpers of the evaluation results panel (webview/results/*): no DOM needed. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { FeedbackResult, RunResultRow } from "../../../protocol/scoring";
-import { buildModel, cellOf, columnKind, columnNotes } from "../../../webview/results/model";
-import { filterRows, filterWords, nextSort, rowHaystack, sortRows, type SortSpec } from "../../../webview/results/sortFilter";
+import { encodeRunTable, filterWords, matchesWords, RunTable, rowSearchText } from "../../../protocol/runTable";
+import type { EvalRun, FeedbackResult, RunResultRow } from "../../../protocol/scoring";
+import { buildModel as buildTableModel, cellOf, columnKind, columnNotes } from "../../../webview/results/model";
+import { filterRows, matchSet, nextSort, sortRows, type SortSpec } from "../../../webview/results/sortFilter";
 import { binLabel, histogram, inBin, MAX_BINS, MIN_BINS, passRate } from "../../../webview/results/stats";
 import { cellText, formatMetric, formatNumber, formatPercent, fullValueText, numberOf, passOf, shortId, truncate, valueKind } from "../../../webview/results/values";
 
@@ -14,7 +15,11 @@ function err(name: string, message = "boom"): FeedbackResult {
   return fb(name, null, { error: { type: "TypeError", message, stack: `TypeError: ${message}\n    at x (a.ts:1:1)` } });
 }
 function row(i: number, feedbacks: FeedbackResult[], over: Partial<RunResultRow> = {}): RunResultRow {
-  return { traceId: `tr-${String(i).padStart(32, "0")}`, traceName: `trace_${i}`, traceState: "OK", feedbacks, durationMs: i, logs: [], ...over };
+  return { traceId: `tr-${String(i).padStart(32, "0")}`, traceName: `trace_${i}`, traceState: "OK", feedbacks, durationMs: i, logs: [], datasetRow: null, ...over };
+}
+/** The model of full rows, through the columnar table the host sends (validated like the webview does). */
+function buildModel(rows: RunResultRow[], run: Pick<EvalRun, "scorers" | "aggregates"> | null) {
+  return buildTableModel(RunTable.parse(encodeRunTable(rows)), run);
 }
 
 // ─── values ───────────────────────────────────────────────────────────────────
@@ -281,33 +286,33 @@ test("sorting a numeric column: numbers numerically, then text, errors last in b
   const rows = sampleRows();
   const m = buildModel(rows, RUN);
   const asc: SortSpec = { by: { kind: "column", key: "response_length" }, dir: "asc" };
-  assert.deepEqual(sortRows(rows, m, asc), [0, 2, 3, 1]);
-  assert.deepEqual(sortRows(rows, m, { ...asc, dir: "desc" }), [2, 0, 3, 1], "numbers first, the text value after, the error last");
-  assert.deepEqual(sortRows(rows, m, null), [0, 1, 2, 3]);
+  assert.deepEqual(sortRows(m, asc), [0, 2, 3, 1]);
+  assert.deepEqual(sortRows(m, { ...asc, dir: "desc" }), [2, 0, 3, 1], "numbers first, the text value after, the error last");
+  assert.deepEqual(sortRows(m, null), [0, 1, 2, 3]);
 });
 
 test("sorting pass/fail: fail before pass ascending; missing last; stable ties", () => {
   const rows = sampleRows();
   const m = buildModel(rows, RUN);
-  assert.deepEqual(sortRows(rows, m, { by: { kind: "column", key: "mentions_keyword" }, dir: "asc" }), [1, 0, 2, 3]);
-  assert.deepEqual(sortRows(rows, m, { by: { kind: "column", key: "mentions_keyword" }, dir: "desc" }), [0, 2, 3, 1]);
-  assert.deepEqual(sortRows(rows, m, { by: { kind: "column", key: "relevance" }, dir: "asc" }), [1, 0, 3, 2], "row 2 has no relevance");
+  assert.deepEqual(sortRows(m, { by: { kind: "column", key: "mentions_keyword" }, dir: "asc" }), [1, 0, 2, 3]);
+  assert.deepEqual(sortRows(m, { by: { kind: "column", key: "mentions_keyword" }, dir: "desc" }), [0, 2, 3, 1]);
+  assert.deepEqual(sortRows(m, { by: { kind: "column", key: "relevance" }, dir: "asc" }), [1, 0, 3, 2], "row 2 has no relevance");
 });
 
 test("sorting by trace name (natural), state, duration", () => {
   const rows = [row(0, [], { traceName: "b10" }), row(1, [], { traceName: "b9" }), row(2, [], { traceName: "A" })];
   const m = buildModel(rows, null);
-  assert.deepEqual(sortRows(rows, m, { by: { kind: "trace" }, dir: "asc" }), [2, 1, 0]);
-  const st = [row(0, [], { traceState: "OK" }), row(1, [], { traceState: "ERROR" }), row(2, [], { traceState: "DELETED" })];
-  assert.deepEqual(sortRows(st, buildModel(st, null), { by: { kind: "state" }, dir: "asc" }), [1, 0, 2]);
-  assert.deepEqual(sortRows(rows, m, { by: { kind: "duration" }, dir: "desc" }), [2, 1, 0]);
+  assert.deepEqual(sortRows(m, { by: { kind: "trace" }, dir: "asc" }), [2, 1, 0]);
+  const st = [row(0, [], { traceState: "OK" }), row(1, [], { traceState: "ERROR" }), row(2, [], { traceState: "DELETED" }), row(3, [], { traceState: "NO_TRACE", datasetRow: 3 })];
+  assert.deepEqual(sortRows(buildModel(st, null), { by: { kind: "state" }, dir: "asc" }), [1, 0, 3, 2]);
+  assert.deepEqual(sortRows(m, { by: { kind: "duration" }, dir: "desc" }), [2, 1, 0]);
 });
 
 test("sorting 100,000 rows stays fast enough for a click", () => {
   const rows = Array.from({ length: 100_000 }, (_, i) => row(i, [fb("len", (i * 7919) % 1000), fb("ok", i % 3 === 0)]));
   const m = buildModel(rows, null);
   const t = performance.now();
-  const order = sortRows(rows, m, { by: { kind: "column", key: "len" }, dir: "asc" });
+  const order = sortRows(m, { by: { kind: "column", key: "len" }, dir: "asc" });
   const ms = performance.now() - t;
   assert.equal(order.length, 100_000);
   assert.equal(cellOf(m, order[0]!, 0)?.value, 0);
@@ -315,24 +320,52 @@ test("sorting 100,000 rows stays fast enough for a click", () => {
   assert.ok(ms < 2000, `${ms} ms`);
 });
 
-test("filter: words match names, ids, values, rationales and errors; errors only; cell test", () => {
+test("filter: the host's text matches, errors only, a cell test, combined", () => {
   const rows = sampleRows();
   const m = buildModel(rows, RUN);
   const order = [0, 1, 2, 3];
-  const cache: Array<string | undefined> = [];
-  const f = (text: string, errorsOnly = false) => filterRows(order, rows, m, { text, errorsOnly, cell: null }, cache);
-  assert.deepEqual(f(""), order);
-  assert.deepEqual(f("", true), [1, 2]);
+  const f = (matches: Uint8Array | null, errorsOnly = false) => filterRows(order, m, { matches, errorsOnly, cell: null });
+  assert.deepEqual(f(null), order);
+  assert.deepEqual(f(null, true), [1, 2]);
+  assert.deepEqual(f(matchSet([1, 3], 4)), [1, 3]);
+  assert.deepEqual(f(matchSet([1, 3], 4), true), [1]);
+  assert.deepEqual(f(matchSet([], 4)), []);
+  assert.deepEqual(matchSet([0, 7, -1, 2], 4), new Uint8Array([1, 0, 1, 0]), "out-of-range indexes are ignored");
+  const kw = m.columns.findIndex((c) => c.key === "mentions_keyword");
+  assert.deepEqual(filterRows(order, m, { matches: null, errorsOnly: false, cell: { col: kw, test: (x) => passOf(x.value) === true } }), [0, 2, 3]);
+  assert.deepEqual(filterRows([3, 0, 2], m, { matches: matchSet([0, 3], 4), errorsOnly: false, cell: { col: kw, test: (x) => passOf(x.value) === true } }), [3, 0], "display order kept");
+  // error cells carry type and message (no stack: that comes with the full row)
+  assert.deepEqual(cellOf(m, 1, 0), { value: null, error: { type: "TypeError", message: "boom" } });
+});
+
+test("text search helpers: every word, names, ids, values, rationales and errors, case-insensitive", () => {
+  const rows = sampleRows();
+  const hay = rows.map((r) => rowSearchText(r.traceName, r.traceId, r.feedbacks));
+  const f = (text: string) => order(hay, filterWords(text));
   assert.deepEqual(f("onerror"), [1], "trace names");
   assert.deepEqual(f("no outputs"), [3], "rationales");
   assert.deepEqual(f("429"), [2], "error messages");
   assert.deepEqual(f("trace_3 n/a"), [3], "every word");
-  assert.deepEqual(f("TR-0000"), order, "ids, case-insensitive");
-  assert.deepEqual(f("typeerror", true), [1, 2]);
-  assert.deepEqual(f("onerror typeerror", true), [1]);
-  assert.ok(cache[1] !== undefined, "haystacks are cached");
-  const kw = m.columns.findIndex((c) => c.key === "mentions_keyword");
-  assert.deepEqual(filterRows(order, rows, m, { text: "", errorsOnly: false, cell: { col: kw, test: (x) => passOf(x.value) === true } }, cache), [0, 2, 3]);
+  assert.deepEqual(f("TR-0000"), [0, 1, 2, 3], "ids, case-insensitive");
+  assert.deepEqual(f("typeerror"), [1, 2]);
   assert.deepEqual(filterWords("  A  b "), ["a", "b"]);
-  assert.match(rowHaystack(rows[0]!), /trace_0/);
+  assert.match(hay[0] ?? "", /trace_0/);
+});
+
+function order(hay: string[], words: string[]): number[] {
+  return hay.flatMap((h, i) => (matchesWords(h, words) ? [i] : []));
+}
+
+test("the table schema: per-row lists must have rowCount entries; cells are v/n/e/-", () => {
+  const t = encodeRunTable(sampleRows());
+  assert.ok(RunTable.safeParse(t).success);
+  assert.equal(RunTable.safeParse({ ...t, rowCount: 5 }).success, false);
+  assert.equal(RunTable.safeParse({ ...t, durationsMs: [...t.durationsMs.slice(1), "3"] }).success, false);
+  assert.equal(RunTable.safeParse({ ...t, traceIds: [...t.traceIds.slice(1), 7] }).success, false);
+  const col = t.columns[0]!;
+  assert.equal(RunTable.safeParse({ ...t, columns: [{ ...col, cells: col.cells.replace("v", "x") }] }).success, false);
+  const withErrors = t.columns.find((c) => c.errorRows.length > 0)!;
+  assert.equal(RunTable.safeParse({ ...t, columns: [{ ...withErrors, errorTypes: [] }] }).success, false, "error lists of one length");
+  assert.equal(RunTable.safeParse({ ...t, seqs: [0, 1] }).success, false);
+  assert.equal(RunTable.safeParse({ ...t, seqs: [3, 4, 5, 6] }).success, true);
 });

@@ -38,7 +38,7 @@ test("trusted, never run, not registered: Run on last N, Run on…, Watch, Regis
     [line, "▶ Run on last 20 traces", "scorelens.runScorer", [file, len[0]?.exportName ?? "response_length", { kind: "lastN", n: 20 }]],
     [line, "Run on…", "scorelens.runScorerOn", [file, len[0]?.exportName ?? "response_length"]],
     [line, "$(eye) Watch", "scorelens.toggleWatch", [file, len[0]?.exportName ?? "response_length", "response_length"]],
-    [line, "Register", "scorelens.registerScorer", [file, "response_length"]],
+    [line, "Register", "scorelens.registerScorer", [file, len[0]?.exportName ?? "response_length", "response_length"]],
   ]);
   // Until monitoring exists the server turns the Register lens off.
   assert.ok(!scorerLenses(len, state({ registrationEnabled: false })).some((l) => l.title === "Register"));
@@ -77,7 +77,7 @@ test("after a run and with registrations: summary, status, update when the sourc
   const show = lenses.find((l) => l.command === "scorelens.showRun");
   assert.deepEqual(show?.arguments, ["run-7"]);
   const update = lenses.find((l) => l.command === "scorelens.updateRegistration");
-  assert.deepEqual(update?.arguments, [file, "mentionsKeyword"]);
+  assert.deepEqual(update?.arguments, [file, "mentionsKeyword", "mentionsKeyword"]);
   const status = lenses.find((l) => l.title.startsWith("Registered v3"));
   assert.equal(status?.command, "");
   assert.equal(lenses.length, 1 + 6 * 4 + 2);
