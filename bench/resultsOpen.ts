@@ -158,12 +158,12 @@ interface NewOpen {
   snap: Snapshot;
 }
 
-type Snapshot = { type: "results/snapshot"; run: EvalRun; table: RunTable; partial: boolean; progress: null; message: null; theme: "dark" };
+type Snapshot = { type: "results/snapshot"; run: EvalRun; table: RunTable; partial: boolean; progress: null; previous: null; message: null; theme: "dark" };
 
 /** The new open, as the extension does it (loadRunTable), each read through LSP JSON, parse and zod. */
 async function newOpen(reader: RunTableReader, runId: string): Promise<NewOpen> {
   const acc = { read: 0, lspJson: 0, parseValidate: 0, lspBytes: 0, reads: 0, maxReadMs: 0 };
-  const snapshot = (r: RunTableRead): Snapshot => ({ type: "results/snapshot", run: r.run, table: r.table, partial: !r.complete, progress: null, message: null, theme: "dark" });
+  const snapshot = (r: RunTableRead): Snapshot => ({ type: "results/snapshot", run: r.run, table: r.table, partial: !r.complete, progress: null, previous: null, message: null, theme: "dark" });
   const t0 = performance.now();
   let head: { steps: HostSteps; snap: Snapshot } | null = null;
   const r = await loadRunTable(

@@ -30,7 +30,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     });
   });
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void c.notify(SetTrustNotification, { trusted: true })));
-  const ctx: Ctx = { context, client: c, tracesView, watchMode: new WatchMode(context, c, (scorers, selection) => runScorers(scorerCtx(ctx), scorers, selection)) };
+  const ctx: Ctx = { context, client: c, tracesView, watchMode: new WatchMode(context, c, (scorers, selection, panelKey) => runScorers(scorerCtx(ctx), scorers, selection, { panelKey })) };
   let wasReady = false;
   context.subscriptions.push(
     statusBar,

@@ -102,6 +102,8 @@ export const ResultsSnapshot = z.object({
   partial: z.boolean(),
   /** Live progress while the run is going. */
   progress: z.object({ done: z.number().int(), total: z.number().int() }).nullable(),
+  /** The run before this one with the same scorers (and the change from it, e.g. "Δ mean −0.12 · errors +1"), once finished. */
+  previous: z.object({ runId: z.string(), startedMs: z.number(), delta: z.string().nullable() }).nullable(),
   message: z.string().nullable(),
   theme: ThemeKind,
 });
@@ -184,6 +186,8 @@ export const TraceCopyId = defineRequest("trace/copyId", "webviewToHost", Empty,
 export const ResultsOpenTrace = defineRequest("results/openTrace", "webviewToHost", z.object({ traceId: z.string() }), Ok);
 export const ResultsCancel = defineRequest("results/cancel", "webviewToHost", Empty, Ok);
 export const ResultsRerun = defineRequest("results/rerun", "webviewToHost", Empty, Ok);
+/** Opens the run comparison of this run with the previous one. */
+export const ResultsCompare = defineRequest("results/compare", "webviewToHost", Empty, Ok);
 /** One full row of the table (rationales, errors with stacks, logs) by its index; null when it is gone. */
 export const ResultsRow = defineRequest("results/row", "webviewToHost", z.object({ index: z.number().int().min(0) }), RunResultRow.nullable());
 /** The table indexes of the rows matching a text filter (trace, values, rationales, errors; every word). */
@@ -219,6 +223,7 @@ export const WEBVIEW_REQUESTS = {
   [ResultsOpenTrace.method]: ResultsOpenTrace,
   [ResultsCancel.method]: ResultsCancel,
   [ResultsRerun.method]: ResultsRerun,
+  [ResultsCompare.method]: ResultsCompare,
   [ResultsRow.method]: ResultsRow,
   [ResultsSearch.method]: ResultsSearch,
   [RunCompareOpenTrace.method]: RunCompareOpenTrace,

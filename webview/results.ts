@@ -19,7 +19,7 @@ import "./lib/zodConfig";
 import { z } from "zod";
 import { formatCount } from "../protocol/format";
 import { NO_TRACE_STATE } from "../protocol/scoring";
-import { ResultsCancel, ResultsOpenTrace, ResultsRerun, ResultsRow, ResultsSearch, type ResultsSnapshot } from "../protocol/webview";
+import { ResultsCancel, ResultsCompare, ResultsOpenTrace, ResultsRerun, ResultsRow, ResultsSearch, type ResultsSnapshot } from "../protocol/webview";
 import { h, replaceChildren } from "./lib/dom";
 import { getUiState, onSnapshot, request, setUiState } from "./lib/vscodeApi";
 import { sameSelection, type BarSelection } from "./results/chart";
@@ -93,13 +93,17 @@ const selectionEl = h("span", { class: "rs-selection", id: "run-selection" });
 const statusSlot = h("span", { class: "rs-status-slot" });
 const rerunBtn = h("button", { type: "button", class: "secondary", id: "rerun", title: "Run the same scorers on the same selection again" }, "↻ Re-run");
 const cancelBtn = h("button", { type: "button", class: "secondary", id: "cancel", title: "Stop the run; traces scored so far are kept" }, "■ Cancel");
+const compareBtn = h("button", { type: "button", class: "secondary", id: "compare-previous", title: "Compare this run with the previous run of the same scorers: aggregate deltas and flipped rows" }, "⇄ Compare with previous");
+/** "Δ mean −0.12 · errors +1 vs the previous run" */
+const deltaEl = h("span", { class: "rs-delta", id: "delta" });
 const metaEl = h("div", { class: "rs-meta", id: "meta" });
 const progressSlot = h("div", { class: "rs-progress-slot" });
 const actionEl = h("div", { class: "rs-action-msg", id: "action-message", role: "status" });
 const headerEl = h(
   "header",
   { class: "rs-header" },
-  h("div", { class: "rs-titlebar" }, titleEl, selectionEl, statusSlot, h("span", { class: "rs-actions" }, rerunBtn, cancelBtn)),
+  h("div", { class: "rs-titlebar" }, titleEl, selectionEl, statusSlot, h("span", { class: "rs-actions" }, compareBtn, rerunBtn, cancelBtn)),
+  deltaEl,
   metaEl,
   progressSlot,
   actionEl,
@@ -211,6 +215,10 @@ function renderHeader(): void {
   cancelBtn.disabled = cancelling;
   cancelBtn.textContent = cancelling ? "Cancelling…" : "■ Cancel";
   rerunBtn.disabled = running || rerunning;
+  const prev = snap.previous;
+  compareBtn.hidden = prev === null;
+  deltaEl.hidden = prev === null;
+  deltaEl.textContent = prev ? `${prev.delta ?? "no change in the first aggregate or errors"} vs the previous run (${new Date(prev.startedMs).toLocaleTimeString()})` : "";
   rerunBtn.title = running ? "The run is still going: cancel it or wait for it to finish" : "Run the same scorers on the same selection again";
   replaceChildren(metaEl, ...renderMeta({ run, progress: snap.progress, nowMs: Date.now(), errorRows: model.errorRows, errorsOnly }, toggleErrorsOnly));
   replaceChildren(progressSlot, renderProgress(run, snap.progress));
@@ -498,6 +506,10 @@ rerunBtn.addEventListener("click", () => {
       rerunning = false;
       renderHeader();
     });
+});
+
+compareBtn.addEventListener("click", () => {
+  request(ResultsCompare, {}).catch((e: unknown) => reportError("Compare", e));
 });
 
 cancelBtn.addEventListener("click", () => {

@@ -28,7 +28,7 @@ export async function runScorer(ctx: ScorerCtx, file: string, scorerName: string
 }
 
 /** One run of several scorers over a selection: progress with cancel, the results panel, errors reported. */
-export async function runScorers(ctx: ScorerCtx, scorers: ScorerRef[], selection: TraceSelection): Promise<EvalRun | null> {
+export async function runScorers(ctx: ScorerCtx, scorers: ScorerRef[], selection: TraceSelection, opts: { panelKey?: string } = {}): Promise<EvalRun | null> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage("ScoreLens runs scorer code only in a trusted workspace.", "Manage Workspace Trust").then((a) => {
       if (a) void vscode.commands.executeCommand("workbench.trust.manage");
@@ -37,8 +37,8 @@ export async function runScorers(ctx: ScorerCtx, scorers: ScorerRef[], selection
   }
   const names = scorers.map((s) => s.scorerName).join(", ");
   const runId = `run-${Date.now().toString(36)}-${crypto.randomBytes(4).toString("hex")}`;
-  const rerun = () => void runScorers(ctx, scorers, selection);
-  const panel = ResultsPanel.show(ctx.context, ctx.client, runId, `${names} · running`, rerun);
+  const rerun = () => void runScorers(ctx, scorers, selection, opts);
+  const panel = ResultsPanel.show(ctx.context, ctx.client, runId, `${names} · running`, rerun, opts.panelKey);
   const run = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `ScoreLens: running ${names}`, cancellable: true },
     async (progress, token) => {

@@ -15,7 +15,8 @@ const Watch = z.object({ file: z.string(), scorerName: z.string(), selection: Tr
 type Watch = z.infer<typeof Watch>;
 const STATE_KEY = "scorelens.watches.v1";
 
-export type RunWatched = (scorers: ScorerRef[], selection: TraceSelection) => Promise<unknown>;
+/** Runs the scorers; `panelKey` keeps one results tab per watched file (it switches to each new run). */
+export type RunWatched = (scorers: ScorerRef[], selection: TraceSelection, panelKey: string) => Promise<unknown>;
 
 export class WatchMode implements vscode.Disposable {
   private watches: Watch[];
@@ -86,6 +87,7 @@ export class WatchMode implements vscode.Disposable {
         await this.runWatched(
           group.map((w) => ({ file: w.file, scorerName: w.scorerName })),
           first.selection,
+          `watch:${file}`,
         );
       }
     } catch (e) {

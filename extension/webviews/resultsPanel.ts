@@ -18,7 +18,9 @@ import {
   seqOfRow,
   type RunTableRead,
 } from "../../protocol/runTable";
-import { ResultsCancel, ResultsOpenTrace, ResultsRerun, ResultsRow, ResultsSearch, type ResultsSnapshot } from "../../protocol/webview";
+import { ResultsCancel, ResultsCompare, ResultsOpenTrace, ResultsRerun, ResultsRow, ResultsSearch, type ResultsSnapshot } from "../../protocol/webview";
+import { PreviousRunRequest } from "../../protocol/runCompareWebview";
+import { runDeltaText, type EvalRun } from "../../protocol/scoring";
 import type { ServerClient } from "../serverClient";
 import { panelHtml, themeKind, WebviewHost, webviewOptions } from "./webviewHost";
 
@@ -36,8 +38,12 @@ export class ResultsPanel implements vscode.Disposable {
   /** The table last posted (row indexes → seqs for full rows). */
   private posted: TableRead | null = null;
 
-  /** Opens (or reveals) the panel of a run. `rerun` re-runs the same scorer and selection. */
-  static show(context: vscode.ExtensionContext, client: ServerClient, runId: string, title: string, rerun: (() => void) | null): ResultsPanel {
+  /**
+   * Opens (or reveals) the panel of a run. `rerun` re-runs the same scorer and selection. With a
+   * `reuseKey` (watch mode), the panel last opened with that key switches to the new run instead
+   * of another tab opening for every save.
+   */
+  static show(context: vscode.ExtensionContext, client: ServerClient, runId: string, title: string, rerun: (() => void) | null, reuseKey?: string): ResultsPanel {
     if (!ResultsPanel.progressBound) {
       ResultsPanel.progressBound = true;
       client.onNotification(RunProgressNotification, (p) => {
@@ -54,7 +60,17 @@ export class ResultsPanel implements vscode.Disposable {
       void existing.push();
       return existing;
     }
+    const reused = reuseKey ? [...ResultsPanel.open.values()].find((x) => x.reuseKey === reuseKey) : undefined;
+    if (reused) {
+      ResultsPanel.open.delete(reused.runId);
+      reused.retarget(runId, rerun);
+      ResultsPanel.open.set(runId, reused);
+      reused.panel.reveal(undefined, true);
+      void reused.push();
+      return reused;
+    }
     const p = new ResultsPanel(context, client, runId, title, rerun);
+    p.reuseKey = reuseKey ?? null;
     ResultsPanel.open.set(runId, p);
     return p;
   }
@@ -71,12 +87,17 @@ export class ResultsPanel implements vscode.Disposable {
     }
   }
 
+  private reuseKey: string | null = null;
+  private previous: ResultsSnapshot["previous"] = null;
+  /** The run `previous` was looked up for. */
+  private previousFor: string | null = null;
+
   private constructor(
     context: vscode.ExtensionContext,
     private readonly client: ServerClient,
-    private readonly runId: string,
+    private runId: string,
     title: string,
-    rerun: (() => void) | null,
+    private rerun: (() => void) | null,
   ) {
     this.panel = vscode.window.createWebviewPanel("scorelens.results", title, vscode.ViewColumn.Active, {
       ...webviewOptions(context.extensionUri),
@@ -90,25 +111,48 @@ export class ResultsPanel implements vscode.Disposable {
         return { ok: true as const };
       })
       .handle(ResultsCancel, async () => {
-        await client.request(CancelRunRequest, { runId });
+        await client.request(CancelRunRequest, { runId: this.runId });
         return { ok: true as const };
       })
       .handle(ResultsRerun, () => {
-        if (!rerun) throw new Error("this run can't be re-run from here");
-        rerun();
+        if (!this.rerun) throw new Error("this run can't be re-run from here");
+        this.rerun();
+        return { ok: true as const };
+      })
+      .handle(ResultsCompare, async () => {
+        await vscode.commands.executeCommand("scorelens.compareRuns", this.runId, this.previous?.runId);
         return { ok: true as const };
       })
       .handle(ResultsRow, (p) => {
         const seq = this.posted ? seqOfRow(this.posted.table, p.index) : null;
-        return seq === null ? null : client.request(GetRunRowRequest, { runId, seq });
+        return seq === null ? null : client.request(GetRunRowRequest, { runId: this.runId, seq });
       })
-      .handle(ResultsSearch, (p) => client.request(SearchRunRowsRequest, { runId, text: p.text }));
+      .handle(ResultsSearch, (p) => client.request(SearchRunRowsRequest, { runId: this.runId, text: p.text }));
     this.disposables.push(
       this.host,
       this.panel.onDidDispose(() => this.dispose()),
       this.panel.onDidChangeViewState(() => this.host.visibilityChanged()),
       vscode.window.onDidChangeActiveColorTheme(() => void this.push()),
     );
+  }
+
+  /** Shows another run in this panel (watch mode's next run). */
+  private retarget(runId: string, rerun: (() => void) | null): void {
+    this.runId = runId;
+    this.rerun = rerun;
+    this.progress = null;
+    this.finishedTable = null;
+    this.posted = null;
+    this.previous = null;
+    this.previousFor = null;
+  }
+
+  /** The previous run of the same scorers and the change from it (asked once the run has finished). */
+  private async loadPrevious(run: EvalRun): Promise<void> {
+    if (run.status === "running" || this.previousFor === run.runId) return;
+    this.previousFor = run.runId;
+    const { run: prev } = await this.client.request(PreviousRunRequest, { runId: run.runId });
+    this.previous = prev ? { runId: prev.runId, startedMs: prev.startedMs, delta: runDeltaText(run, prev) } : null;
   }
 
   private pushTimer: NodeJS.Timeout | null = null;
@@ -132,6 +176,7 @@ export class ResultsPanel implements vscode.Disposable {
       table: r?.table ?? null,
       partial: r ? !r.complete : false,
       progress: r?.run.status === "running" ? this.progress : null,
+      previous: this.previous,
       message,
       theme: themeKind(),
     } satisfies ResultsSnapshot);
@@ -150,6 +195,7 @@ export class ResultsPanel implements vscode.Disposable {
       },
     });
     if (r && r.run.status !== "running" && this.progress === null) this.finishedTable = r;
+    if (r) await this.loadPrevious(r.run).catch(() => undefined);
     this.post(r, r ? null : `Run ${this.runId} is not in the store.`);
   }
 

@@ -101,6 +101,10 @@ test("typical run: header, summary cards with aggregates, pass rates and notes, 
   assert.match(await text(page, "#scored"), /100 of 100 traces/);
   assert.equal(await text(page, "#errors-link"), "5 errors");
   assert.equal(await page.locator("#cancel").isVisible(), false);
+  // the change from the previous run of the same scorers, and a way to compare them
+  assert.match(await text(page, "#delta"), /^Δ mean −4\.2 · errors \+2 vs the previous run/);
+  await page.locator("#compare-previous").click();
+  await until(page, "window.__requests.some((r) => r.method === 'results/compare')");
 
   // one card per assessment, in scorer order
   const keys = await page.locator(".rs-card").evaluateAll((els) => els.map((e) => e.getAttribute("data-key")));

@@ -102,6 +102,7 @@
       table: run ? (partial ? head : table) : null,
       partial: partial,
       progress: run && run.status === "running" ? progress : null,
+      previous: fx.previous || null,
       message: fx.message,
       theme: "dark",
     };
@@ -137,6 +138,7 @@
       case "results/search":
         return search(params.text);
       case "results/openTrace":
+      case "results/compare":
       case "results/rerun":
         return { ok: true };
       case "results/cancel":

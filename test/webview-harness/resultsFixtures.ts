@@ -188,6 +188,8 @@ export interface ResultsFixture {
   head?: RunTable;
   /** Post the whole table only when the test calls __harness.full(). */
   holdFull?: boolean;
+  /** The previous run of the same scorers, and the change from it. */
+  previous?: { runId: string; startedMs: number; delta: string | null };
 }
 
 export type ResultsScenario = "default" | "running" | "failed" | "null" | "empty" | "allerrors" | "big" | "dataset" | "partial";
@@ -290,7 +292,7 @@ export function resultsFixture(scenario: ResultsScenario): ResultsFixture {
     }
     default: {
       const rows = typicalRows(100);
-      return { ...base, rows, run: run(rows, {}) };
+      return { ...base, rows, run: run(rows, {}), previous: { runId: "run-previous-1", startedMs: Date.UTC(2026, 10, 23, 9, 30), delta: "Δ mean −4.2 · errors +2" } };
     }
   }
 }
