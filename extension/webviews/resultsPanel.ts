@@ -69,8 +69,7 @@ export class ResultsPanel implements vscode.Disposable {
       void reused.push();
       return reused;
     }
-    const p = new ResultsPanel(context, client, runId, title, rerun);
-    p.reuseKey = reuseKey ?? null;
+    const p = new ResultsPanel(context, client, runId, title, rerun, reuseKey ?? null);
     ResultsPanel.open.set(runId, p);
     return p;
   }
@@ -87,7 +86,6 @@ export class ResultsPanel implements vscode.Disposable {
     }
   }
 
-  private reuseKey: string | null = null;
   private previous: ResultsSnapshot["previous"] = null;
   /** The run `previous` was looked up for. */
   private previousFor: string | null = null;
@@ -98,8 +96,11 @@ export class ResultsPanel implements vscode.Disposable {
     private runId: string,
     title: string,
     private rerun: (() => void) | null,
+    private readonly reuseKey: string | null,
   ) {
-    this.panel = vscode.window.createWebviewPanel("scorelens.results", title, vscode.ViewColumn.Active, {
+    // Watch mode's panel opens beside the editor without taking focus: the person keeps typing.
+    const where = reuseKey ? { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true } : vscode.ViewColumn.Active;
+    this.panel = vscode.window.createWebviewPanel("scorelens.results", title, where, {
       ...webviewOptions(context.extensionUri),
       retainContextWhenHidden: true,
     });
