@@ -116,7 +116,7 @@ export const MonitoringChangedNotification = defineNotification("scorelens/monit
 
 // ─── dashboard ────────────────────────────────────────────────────────────────
 
-export const Bucket = z.enum(["hour", "day"]);
+export const Bucket = z.enum(["minute", "hour", "day"]);
 export type Bucket = z.infer<typeof Bucket>;
 
 export const DashboardPoint = z.object({

@@ -76,8 +76,8 @@ export function backfillProgressText(job: BackfillJob): string {
   return `${formatCount(job.done)} / ${formatCount(job.total)} traces · ${formatCount(job.scored)} scored${job.errors ? ` · ${formatCount(job.errors)} errors` : ""}`;
 }
 
-export const PRESET_MS: Record<Exclude<RangePreset, "custom">, number> = { "24h": 24 * 3_600_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 };
-const STEP: Record<Bucket, number> = { hour: 3_600_000, day: 86_400_000 };
+export const PRESET_MS: Record<Exclude<RangePreset, "custom">, number> = { "1h": 3_600_000, "24h": 24 * 3_600_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 };
+const STEP: Record<Bucket, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 
 /** A preset's range ending at the end of the bucket that holds `nowMs` (so the last bucket is whole). */
 export function presetRange(preset: Exclude<RangePreset, "custom">, bucket: Bucket, nowMs: number): { fromMs: number; toMs: number } {

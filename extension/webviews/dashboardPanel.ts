@@ -47,7 +47,8 @@ export class DashboardPanel implements vscode.Disposable {
     private readonly client: ServerClient,
   ) {
     this.model = MonitoringModel.for(client);
-    this.range = { preset: "24h", bucket: "hour", ...presetRange("24h", "hour", Date.now()) };
+    // The last hour by minute first: a local session's traffic is recent; wider ranges are a click away.
+    this.range = { preset: "1h", bucket: "minute", ...presetRange("1h", "minute", Date.now()) };
     this.panel = vscode.window.createWebviewPanel("scorelens.dashboard", "Monitoring", vscode.ViewColumn.Active, { ...webviewOptions(context.extensionUri), retainContextWhenHidden: true });
     this.panel.iconPath = vscode.Uri.joinPath(context.extensionUri, "media", "scorelens.svg");
     this.panel.webview.html = panelHtml(this.panel.webview, context.extensionUri, "dashboard", "ScoreLens Monitoring");

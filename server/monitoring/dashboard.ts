@@ -10,7 +10,7 @@ import { installSearchFunctions } from "../search/searchFunctions";
 import type { Db } from "../store/db";
 import { EXCLUDING_KEYS } from "./admission";
 
-export const BUCKET_MS: Readonly<Record<Bucket, number>> = { hour: 3600_000, day: 86_400_000 };
+export const BUCKET_MS: Readonly<Record<Bucket, number>> = { minute: 60_000, hour: 3600_000, day: 86_400_000 };
 const MAX_BUCKETS = 5000;
 
 const NOT_EXCLUDED = EXCLUDING_KEYS.map((k) => `json_extract(t.tags, '$."${k}"') IS NULL AND json_extract(t.metadata, '$."${k}"') IS NULL`).join(" AND ");

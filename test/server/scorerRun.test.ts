@@ -75,7 +75,10 @@ test("discovery, lenses and diagnostics over LSP", async () => {
   const runLenses = lenses.filter((l) => l.command.command === "scorelens.runScorer");
   assert.equal(runLenses.length, 6);
   assert.match(runLenses[0]!.command.title, /Run on last 100 traces/);
-  assert.ok(!lenses.some((l) => l.command.title === "Register"), "no Register lens before monitoring exists");
+  // monitoring is up: every exported scorer can be registered from its lens (file, export, name)
+  const register = lenses.filter((l) => l.command.title === "Register");
+  assert.equal(register.length, 6);
+  assert.deepEqual(register[0]?.command.arguments.slice(0, 2), [file, "answerLength"]);
 });
 
 test("runScorer scores stored traces in workers: values, aggregates, errors, a hung scorer stopped by the timeout", async () => {

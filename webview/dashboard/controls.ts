@@ -1,6 +1,6 @@
 /**
  * The dashboard's toolbar: the range presets (last 24 h / 7 days / 30 days / custom dates), the
- * bucket size (hour / day) and Refresh. Changes go to the host as one dashboard/setRange request.
+ * bucket size (minute / hour / day) and Refresh. Changes go to the host as one dashboard/setRange request.
  */
 import type { Bucket } from "../../protocol/monitoring";
 import type { DashboardRange, RangePreset } from "../../protocol/dashboardWebview";
@@ -15,6 +15,7 @@ export interface RangeChange {
 }
 
 const PRESETS: Array<[RangePreset, string]> = [
+  ["1h", "Last hour"],
   ["24h", "Last 24 hours"],
   ["7d", "Last 7 days"],
   ["30d", "Last 30 days"],
@@ -22,7 +23,7 @@ const PRESETS: Array<[RangePreset, string]> = [
 ];
 
 /** The bucket a preset starts with (hours up to a week, days beyond). */
-export const DEFAULT_BUCKET: Record<RangePreset, Bucket> = { "24h": "hour", "7d": "hour", "30d": "day", custom: "day" };
+export const DEFAULT_BUCKET: Record<RangePreset, Bucket> = { "1h": "minute", "24h": "hour", "7d": "hour", "30d": "day", custom: "day" };
 
 const pad2 = (n: number): string => String(n).padStart(2, "0");
 /** yyyy-mm-dd of a local date (the value format of <input type="date">). */
@@ -48,6 +49,7 @@ export function renderControls(range: DashboardRange, change: (c: RangeChange) =
   const bucket = h(
     "select",
     { id: "bucket", "aria-label": "Bucket size" },
+    h("option", { value: "minute", selected: range.bucket === "minute" }, "By minute"),
     h("option", { value: "hour", selected: range.bucket === "hour" }, "Hourly"),
     h("option", { value: "day", selected: range.bucket === "day" }, "Daily"),
   );
@@ -72,7 +74,7 @@ export function renderControls(range: DashboardRange, change: (c: RangeChange) =
     change({ preset: "custom", bucket: b - a < 3 * DAY_MS ? "hour" : "day", fromMs: a, toMs: b + DAY_MS });
   });
   bucket.addEventListener("change", () => {
-    const bk = bucket.value === "day" ? "day" : "hour";
+    const bk = bucket.value === "day" ? "day" : bucket.value === "minute" ? "minute" : "hour";
     change(range.preset === "custom" ? { preset: "custom", bucket: bk, fromMs: range.fromMs, toMs: range.toMs } : { preset: range.preset, bucket: bk });
   });
   const refreshBtn = h("button", { type: "button", class: "secondary", id: "refresh", title: "Fetch the series again" }, "Refresh");

@@ -7,7 +7,8 @@ import type { Bucket, DashboardPoint } from "../../protocol/monitoring";
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
-export const BUCKET_MS: Record<Bucket, number> = { hour: HOUR_MS, day: DAY_MS };
+export const MINUTE_MS = 60_000;
+export const BUCKET_MS: Record<Bucket, number> = { minute: MINUTE_MS, hour: HOUR_MS, day: DAY_MS };
 
 /** One bucket of the time axis: its start and its point (null = empty bucket, a gap). */
 export interface Slot {
@@ -125,6 +126,7 @@ export interface TimeTick {
   major: boolean;
 }
 
+const MINUTE_STEPS = [1, 2, 5, 10, 15, 30];
 const HOUR_STEPS = [1, 2, 3, 6, 12];
 const DAY_STEPS = [1, 2, 7, 14, 30];
 
@@ -136,8 +138,19 @@ export function timeTicks(fromMs: number, toMs: number, maxTicks: number): TimeT
   const span = toMs - fromMs;
   if (!(span > 0)) return [];
   const limit = Math.max(2, maxTicks);
-  const hours = HOUR_STEPS.find((h) => span / (h * HOUR_MS) <= limit - 1);
   const ticks: TimeTick[] = [];
+  const minutes = span <= 6 * HOUR_MS ? MINUTE_STEPS.find((m) => span / (m * MINUTE_MS) <= limit - 1) : undefined;
+  if (minutes !== undefined) {
+    const d = new Date(fromMs);
+    d.setSeconds(0, 0);
+    while (d.getTime() < fromMs || d.getMinutes() % minutes !== 0) d.setMinutes(d.getMinutes() + 1);
+    for (; d.getTime() <= toMs && ticks.length < 1000; d.setMinutes(d.getMinutes() + minutes)) {
+      const major = d.getHours() === 0 && d.getMinutes() === 0;
+      ticks.push({ t: d.getTime(), label: major ? dayLabel(d.getTime()) : hourLabel(d.getTime()), major });
+    }
+    return ticks;
+  }
+  const hours = HOUR_STEPS.find((h) => span / (h * HOUR_MS) <= limit - 1);
   if (hours !== undefined) {
     const d = new Date(fromMs);
     d.setMinutes(0, 0, 0);
@@ -157,11 +170,11 @@ export function timeTicks(fromMs: number, toMs: number, maxTicks: number): TimeT
   return ticks;
 }
 
-/** "Tue May 12 14:00–15:00" for an hour bucket, "Tue May 12" for a day. */
+/** "Tue May 12 14:05–14:06" for a minute bucket, "Tue May 12 14:00–15:00" for an hour, "Tue May 12" for a day. */
 export function bucketLabel(t: number, bucket: Bucket): string {
   const d = new Date(t);
   const day = `${WEEKDAYS[d.getDay()] ?? ""} ${dayLabel(t)}`;
-  return bucket === "day" ? day : `${day} ${hourLabel(t)}–${hourLabel(t + HOUR_MS)}`;
+  return bucket === "day" ? day : `${day} ${hourLabel(t)}–${hourLabel(t + BUCKET_MS[bucket])}`;
 }
 
 /** Runs of consecutive slots that have a value: [slot index, value] pairs (a gap ends a run). */

@@ -130,3 +130,12 @@ test("percent and number texts", () => {
   assert.equal(num(1234.5), "1,235");
   assert.equal(num(null), "—");
 });
+
+test("the last hour by minute: ticks every few minutes, labelled hh:mm; minute buckets label their minute", () => {
+  const from = new Date(2026, 10, 23, 21, 0).getTime();
+  const ticks = timeTicks(from, from + 3_600_000, 8);
+  assert.ok(ticks.length >= 2 && ticks.length <= 8, `${ticks.length} ticks`);
+  assert.equal(ticks[0]?.label, "21:00");
+  assert.equal((ticks[1]?.t ?? 0) - (ticks[0]?.t ?? 0), 10 * 60_000, "10-minute steps fit 8 ticks in an hour");
+  assert.match(bucketLabel(from + 5 * 60_000, "minute"), /21:05–21:06$/);
+});
