@@ -52,5 +52,6 @@ export function serverInitOptions(context: vscode.ExtensionContext): ServerInitO
     scorerLastN: s["scorers.lastN"],
     scorerTimeoutMs: Math.round(s["scorers.timeoutSeconds"] * 1000),
     scorerMemoryLimitMB: s["scorers.memoryLimitMB"],
+    maxActiveScorers: s["monitoring.maxActiveScorers"],
   };
 }

@@ -14,6 +14,7 @@ export const Settings = z.object({
   "scorers.lastN": z.number().int().min(1).max(1_000_000).default(100),
   "scorers.timeoutSeconds": z.number().min(1).max(3600).default(30),
   "scorers.memoryLimitMB": z.number().int().min(64).max(16384).default(512),
+  "monitoring.maxActiveScorers": z.number().int().min(1).max(1000).default(20),
 });
 export type Settings = z.infer<typeof Settings>;
 export const SETTINGS_SECTION = "scorelens";
@@ -25,6 +26,7 @@ export const REQUIRES_SERVER_RESTART: ReadonlyArray<keyof Settings> = [
   "scorers.lastN",
   "scorers.timeoutSeconds",
   "scorers.memoryLimitMB",
+  "monitoring.maxActiveScorers",
 ];
 
 /** Options the extension passes to the server at startup (LSP initializationOptions). */
@@ -42,5 +44,7 @@ export const ServerInitOptions = z.object({
   scorerLastN: z.number().int().min(1).default(100),
   scorerTimeoutMs: z.number().int().min(1000).default(30_000),
   scorerMemoryLimitMB: z.number().int().min(64).default(512),
+  /** Registered scorers that may be active at once (MLflow's default is 20). */
+  maxActiveScorers: z.number().int().min(1).default(20),
 });
 export type ServerInitOptions = z.infer<typeof ServerInitOptions>;

@@ -100,6 +100,7 @@ connection.onInitialized(() => {
       monitoring = new MonitoringService({
         db: s.db,
         isOwner: () => s.isOwner,
+        maxActive: o.maxActiveScorers,
         pool: { timeoutMs: o.scorerTimeoutMs, ...(o.scorerMemoryLimitMB ? { maxOldGenerationSizeMb: o.scorerMemoryLimitMB } : {}) },
       });
       monitoringHandlers.attach(monitoring);

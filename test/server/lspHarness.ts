@@ -37,6 +37,7 @@ export function initOptions(dbPath: string, over: Partial<ServerInitOptions> = {
     scorerLastN: 100,
     scorerTimeoutMs: 30_000,
     scorerMemoryLimitMB: 512,
+    maxActiveScorers: 20,
     ...over,
   };
 }
