@@ -54,7 +54,9 @@ export async function importFile(db: Db, file: string): Promise<ImportSummary> {
       else assessments.push(row);
     }
   }
-  summary.assessments = insertAssessments(db, assessments);
+  const stored = insertAssessments(db, assessments);
+  summary.assessments = stored.inserted;
+  summary.warnings.push(...stored.warnings);
   writer.close();
   return summary;
 }

@@ -89,16 +89,33 @@ export function toMlflowAssessment(r: AssessmentRow): Obj {
   return out;
 }
 
-export function insertAssessments(db: Db, rows: readonly AssessmentRow[]): number {
+/**
+ * Stores imported assessments. Importing the same file again changes nothing (an id already stored
+ * for the same trace is skipped); an id already used by ANOTHER trace (a hand-edited or merged file)
+ * is stored under a new id, with a warning, rather than lost.
+ */
+export function insertAssessments(db: Db, rows: readonly AssessmentRow[]): { inserted: number; warnings: string[] } {
   const stmt = db.prepare(`INSERT INTO assessments (assessment_id, trace_id, span_id, name, kind, value, rationale, error,
     source_type, source_id, metadata, run_id, created_ms, updated_ms)
     VALUES (@assessment_id, @trace_id, @span_id, @name, @kind, @value, @rationale, @error, @source_type, @source_id,
     @metadata, @run_id, @created_ms, @updated_ms) ON CONFLICT(assessment_id) DO NOTHING`);
-  let n = 0;
+  const owner = db.prepare("SELECT trace_id FROM assessments WHERE assessment_id = ?").pluck();
+  let inserted = 0;
+  const warnings: string[] = [];
   db.transaction(() => {
-    for (const r of rows) n += stmt.run(r).changes;
+    for (const r of rows) {
+      if (stmt.run(r).changes > 0) {
+        inserted++;
+        continue;
+      }
+      const other = owner.get(r.assessment_id) as string | undefined;
+      if (other === undefined || other === r.trace_id) continue;
+      const fresh = `a-${crypto.randomBytes(16).toString("hex")}`;
+      inserted += stmt.run({ ...r, assessment_id: fresh }).changes;
+      warnings.push(`trace tr-${r.trace_id}: assessment id ${r.assessment_id} is already used by trace tr-${other}; stored as ${fresh}`);
+    }
   })();
-  return n;
+  return { inserted, warnings };
 }
 
 export function assessmentsForTrace(db: Db, traceId: string): AssessmentRow[] {
