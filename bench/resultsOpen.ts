@@ -3,8 +3,10 @@
  * path measured in the same run.
  *
  * Store: a real SQLite file (openDatabase: migrations, pragmas) with 100,000 traces (fillTraces)
- * and one run of two scorers over them, written the way RunStore.saveResults writes it: one
- * run_results row per (seq, scorer) with the feedbacks and logs as JSON. `answer_quality` (an LLM
+ * and one run of two scorers over them, written by RunStore.saveResults: one run_results row per
+ * (seq, scorer) with the feedbacks and logs as JSON, the table's compact cells and the trace's
+ * name and state (schema v7), and the assessments. A copy of the run without the v7 columns (a
+ * run saved before v7) is read too, to time the fallback. `answer_quality` (an LLM
  * judge) gives `relevance` yes/no and `groundedness` 0–1, each with a ~200-character rationale and
  * metadata, and prints a log line; `response_length` gives an integer, or (3%) a TypeError with a
  * stack trace. So 3 assessments per row.
@@ -40,7 +42,7 @@ import { buildSync } from "esbuild";
 import type { Browser } from "playwright-core";
 import { GetRunRequest } from "../protocol/lsp";
 import { GetRunTableRequest, loadRunTable, RESULTS_CHUNK_ROWS, RESULTS_FIRST_ROWS, type RunTable, type RunTableRead } from "../protocol/runTable";
-import type { EvalRun, FeedbackResult, RunResultRow } from "../protocol/scoring";
+import type { EvalRun, FeedbackResult, RunResultRow, TraceScore } from "../protocol/scoring";
 import { RunTableReader } from "../server/scorers/runTable";
 import { RunStore } from "../server/scorers/runStore";
 import { openDatabase, type Db } from "../server/store/db";
@@ -83,8 +85,8 @@ function length(i: number): FeedbackResult[] {
   return [{ name: "response_length", value: 120 + ((i * 7919) % 1400), rationale: null, error: null, metadata: {}, source: src }];
 }
 
-/** Writes `n` traces and one completed 2-scorer run over them; returns the run id. */
-export function buildResultsStore(db: Db, n: number): string {
+/** Writes `n` traces and one completed 2-scorer run over them (RunStore.saveResults); returns the run id and the saves' time. */
+export function buildResultsStore(db: Db, n: number): { runId: string; saveMs: number } {
   fillTraces(db, n, Date.now());
   const ids = db.prepare("SELECT trace_id FROM traces ORDER BY start_ms DESC LIMIT ?").pluck().all(n) as string[];
   const runId = "run-bench-results-open";
@@ -108,15 +110,33 @@ export function buildResultsStore(db: Db, n: number): string {
     ],
     message: null,
   };
-  new RunStore(db).save(run);
-  const ins = db.prepare("INSERT INTO run_results (run_id, seq, trace_id, scorer_name, feedbacks, duration_ms, logs, dataset_row) VALUES (?,?,?,?,?,?,?,NULL)");
-  db.transaction(() => {
-    ids.forEach((id, i) => {
-      ins.run(runId, i, id, "answer_quality", JSON.stringify(judge(i)), 300 + (i % 900), JSON.stringify([`[answer_quality] judged trace ${id.slice(0, 8)} in ${300 + (i % 900)} ms`]));
-      ins.run(runId, i, id, "response_length", JSON.stringify(length(i)), 0.2 + (i % 5) / 10, "[]");
-    });
-  })();
-  return runId;
+  const store = new RunStore(db);
+  store.save(run);
+  const judged: TraceScore[] = ids.map((id, i) => ({
+    traceId: id,
+    feedbacks: judge(i),
+    durationMs: 300 + (i % 900),
+    logs: [`[answer_quality] judged trace ${id.slice(0, 8)} in ${300 + (i % 900)} ms`],
+  }));
+  const lengths: TraceScore[] = ids.map((id, i) => ({ traceId: id, feedbacks: length(i), durationMs: 0.2 + (i % 5) / 10, logs: [] }));
+  const t0 = performance.now();
+  store.saveResults(runId, "answer_quality", judged);
+  store.saveResults(runId, "response_length", lengths);
+  return { runId, saveMs: performance.now() - t0 };
+}
+
+/**
+ * A run stored as before schema v7 (run_results without cells, trace name and state): the same
+ * rows, the v7 columns cleared. The table then reads the full feedbacks and joins traces.
+ */
+export function copyAsLegacyRun(db: Db, runId: string, legacyId: string): void {
+  const run = new RunStore(db).get(runId);
+  if (!run) throw new Error(`run ${runId} is not stored`);
+  new RunStore(db).save({ ...run, runId: legacyId });
+  db.prepare(
+    `INSERT INTO run_results (run_id, seq, trace_id, scorer_name, feedbacks, duration_ms, logs, dataset_row)
+     SELECT ?, seq, trace_id, scorer_name, feedbacks, duration_ms, logs, dataset_row FROM run_results WHERE run_id = ?`,
+  ).run(legacyId, runId);
 }
 
 // ─── server + extension host ──────────────────────────────────────────────────
@@ -369,7 +389,9 @@ export const resultsOpen: Benchmark = {
       console.log(`  writing ${n.toLocaleString("en-US")} traces and a 2-scorer run over them…`);
       const db = openDatabase(path.join(dir, "store.db"));
       const b0 = performance.now();
-      const runId = buildResultsStore(db, n);
+      const { runId, saveMs } = buildResultsStore(db, n);
+      const legacyId = `${runId}-pre-v7`;
+      copyAsLegacyRun(db, runId, legacyId);
       db.pragma("wal_checkpoint(TRUNCATE)");
       const buildMs = performance.now() - b0;
       const reader = new RunTableReader(db);
@@ -391,16 +413,20 @@ export const resultsOpen: Benchmark = {
           snapOld,
         );
       await newOpen(reader, runId);
+      await newOpen(reader, legacyId);
       openOld();
       const headSteps: HostSteps[] = [];
       const newSteps: Array<NewOpen["all"]> = [];
+      const legacySteps: Array<NewOpen["all"]> = [];
       const oldSteps: HostSteps[] = [];
       for (let i = 0; i < rounds; i++) {
         const o = await newOpen(reader, runId);
         headSteps.push(o.head);
         newSteps.push(o.all);
+        legacySteps.push((await newOpen(reader, legacyId)).all);
         oldSteps.push(openOld().steps);
       }
+      const lS = medianSteps(legacySteps);
       const hS = medianSteps(headSteps);
       const nS = medianSteps(newSteps);
       const nReads = newSteps[0]?.reads ?? 0;
@@ -434,10 +460,14 @@ export const resultsOpen: Benchmark = {
         rows: [
           hostRow(`new: the first ${RESULTS_FIRST_ROWS.toLocaleString("en-US")} rows (1st read), posted at once`, hS),
           hostRow(`new: every row, columnar (${nReads} reads: the first, then ≤ ${RESULTS_CHUNK_ROWS.toLocaleString("en-US")} rows each, appended; sums)`, nS),
+          hostRow("new, a run saved before schema v7 (no cells: full feedbacks parsed, traces joined; every row)", lS),
           hostRow("old: RunStore.rows, every full row (baseline)", oS),
           ["new (every row) / old", fmtRatio(nS.read / oS.read), fmtRatio(nS.lspJson / oS.lspJson), fmtRatio(nS.parseValidate / oS.parseValidate), fmtRatio(nS.snapshotJson / oS.snapshotJson), fmtRatio(nS.total / oS.total), fmtRatio(nS.lspBytes / oS.lspBytes), ""],
         ],
       });
+      notes.push(
+        `saving the run: RunStore.saveResults ×2 (run_results with cells, trace name and state, + 3 assessments a row) ${fmtMs(saveMs)} for ${n.toLocaleString("en-US")} rows (once, not repeated)`,
+      );
       notes.push(`new path: the longest single read blocks the server for ${fmtMs(nMaxRead)} (the old path: ${fmtMs(oS.read + oS.lspJson)} in one go, read + JSON)`);
       notes.push(
         `on demand: one full row (GetRunRowRequest) p50 ${fmtMs(quantile(rowTimes, 0.5))} / max ${fmtMs(Math.max(...rowTimes))} (20 rows across the run); ` +
@@ -525,7 +555,7 @@ export const resultsOpen: Benchmark = {
         summary,
         tables,
         notes,
-        metrics: { machine: machineInfo(), config: { rows: n, rounds, firstRows: RESULTS_FIRST_ROWS, chunkRows: RESULTS_CHUNK_ROWS }, buildMs, host: { head: headSteps, new: newSteps, old: oldSteps }, rowTimes, searchTimes, browser: browserMetrics },
+        metrics: { machine: machineInfo(), config: { rows: n, rounds, firstRows: RESULTS_FIRST_ROWS, chunkRows: RESULTS_CHUNK_ROWS }, buildMs, saveMs, host: { head: headSteps, new: newSteps, legacy: legacySteps, old: oldSteps }, rowTimes, searchTimes, browser: browserMetrics },
       };
     } finally {
       rmTmpDir(dir);

@@ -138,6 +138,27 @@ function cut(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
 
+/** A feedback's value as the table holds it: long strings cut, undefined as null. */
+function tableValue(v: unknown): unknown {
+  return typeof v === "string" ? cut(v, TABLE_VALUE_MAX) : (v ?? null);
+}
+
+/**
+ * The stored form of one feedback in the table (run_results.cells): [name, source type, source
+ * id, value], or for an error [name, source type, source id, null, error type, error message];
+ * values and messages cut as in the table. No rationale, stack, metadata or logs.
+ */
+export type TableCell = [name: string, sourceType: string, sourceId: string, value: unknown, errorType?: string, errorMessage?: string];
+
+/** The JSON text of a scorer's feedbacks on one row as the table needs them (RunStore.saveResults stores it). */
+export function tableCellsJson(feedbacks: readonly TableFeedback[]): string {
+  const out: TableCell[] = [];
+  for (const f of feedbacks) {
+    out.push(f.error ? [f.name, f.source.type, f.source.id, null, f.error.type, cut(f.error.message, TABLE_ERROR_MAX)] : [f.name, f.source.type, f.source.id, tableValue(f.value)]);
+  }
+  return JSON.stringify(out);
+}
+
 class ColumnBuilder {
   readonly sourceTypes: string[] = [];
   readonly rows: number[] = [];
@@ -216,28 +237,38 @@ export class RunTableBuilder {
   }
 
   addFeedback(row: number, f: TableFeedback): void {
-    const id = `${f.source.id}\u0000${f.name}`;
+    this.add(row, f.name, f.source.type, f.source.id, f.value, f.error ? f.error.type : null, f.error ? f.error.message : "");
+  }
+
+  /** A feedback in its stored form ({@link tableCellsJson}): the same cell as its full feedback gives. */
+  addCell(row: number, cell: TableCell): void {
+    const [name, sourceType, sourceId, value, errorType, errorMessage] = cell;
+    this.add(row, name, sourceType, sourceId, value, errorType ?? null, errorMessage ?? "");
+  }
+
+  private add(row: number, name: string, sourceType: string, sourceId: string, value: unknown, errorType: string | null, errorMessage: string): void {
+    const id = `${sourceId}\u0000${name}`;
     let c = this.columns.get(id);
     if (!c) {
-      c = new ColumnBuilder(f.name, f.source.id);
+      c = new ColumnBuilder(name, sourceId);
       this.columns.set(id, c);
       this.order.push(c);
     }
     if (c.last() === row) return;
-    if (!c.sourceTypes.includes(f.source.type)) c.sourceTypes.push(f.source.type);
+    if (!c.sourceTypes.includes(sourceType)) c.sourceTypes.push(sourceType);
     c.rows.push(row);
-    if (f.error) {
+    if (errorType !== null) {
       c.codes.push(E);
       c.values.push(null);
       c.errorRows.push(row);
-      c.errorTypes.push(f.error.type);
-      c.errorMessages.push(cut(f.error.message, TABLE_ERROR_MAX));
-    } else if (f.value === null || f.value === undefined) {
+      c.errorTypes.push(errorType);
+      c.errorMessages.push(cut(errorMessage, TABLE_ERROR_MAX));
+    } else if (value === null || value === undefined) {
       c.codes.push(N);
       c.values.push(null);
     } else {
       c.codes.push(V);
-      c.values.push(typeof f.value === "string" ? cut(f.value, TABLE_VALUE_MAX) : f.value);
+      c.values.push(tableValue(value));
     }
   }
 

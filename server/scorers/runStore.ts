@@ -1,5 +1,6 @@
 /** Evaluation runs in SQLite: the run row, per-trace results, and the assessments they produce. */
 import crypto from "node:crypto";
+import { tableCellsJson } from "../../protocol/runTable";
 import { NO_TRACE_STATE, type EvalRun, type RunResultRow, type TraceScore } from "../../protocol/scoring";
 import type { Db } from "../store/db";
 
@@ -89,13 +90,17 @@ export class RunStore {
    * Stores one scorer's results: run_results rows, and one CODE assessment per feedback (tagged
    * with the run id, so the trace panel and `feedback.<name>` filters see them). Previous
    * assessments of the same scorer (source id) on these traces are replaced: the newest run wins.
+   * Each row also gets what the results table needs (`cells`: tableCellsJson) and the trace's
+   * name and state as scored (NULL when the trace is not stored), so the table reads neither the
+   * full feedbacks nor the traces.
    */
   saveResults(runId: string, scorerName: string, results: readonly TraceScore[], datasetRows: ReadonlyArray<number | null> = []): void {
     const insResult = this.db.prepare(
-      "INSERT OR REPLACE INTO run_results (run_id, seq, trace_id, scorer_name, feedbacks, duration_ms, logs, dataset_row) VALUES (?,?,?,?,?,?,?,?)",
+      `INSERT OR REPLACE INTO run_results (run_id, seq, trace_id, scorer_name, feedbacks, duration_ms, logs, dataset_row, cells, trace_name, trace_state)
+       VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
     );
     const delOld = this.db.prepare("DELETE FROM assessments WHERE trace_id = ? AND source_type IN ('CODE','LLM_JUDGE') AND source_id = ? AND kind = 'feedback'");
-    const traceExists = this.db.prepare("SELECT 1 FROM traces WHERE trace_id = ?").pluck();
+    const traceOf = this.db.prepare("SELECT name, state FROM traces WHERE trace_id = ?").raw(true);
     const insAssessment = this.db.prepare(
       `INSERT INTO assessments (assessment_id, trace_id, span_id, name, kind, value, rationale, error, source_type, source_id,
        metadata, run_id, created_ms, updated_ms) VALUES (?, ?, NULL, ?, 'feedback', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -103,8 +108,21 @@ export class RunStore {
     const now = Date.now();
     this.db.transaction(() => {
       results.forEach((r, seq) => {
-        insResult.run(runId, seq, r.traceId, scorerName, JSON.stringify(r.feedbacks), r.durationMs, JSON.stringify(r.logs), datasetRows[seq] ?? null);
-        if (traceExists.get(r.traceId) === undefined) return;
+        const trace = traceOf.get(r.traceId) as [name: string, state: string] | undefined;
+        insResult.run(
+          runId,
+          seq,
+          r.traceId,
+          scorerName,
+          JSON.stringify(r.feedbacks),
+          r.durationMs,
+          JSON.stringify(r.logs),
+          datasetRows[seq] ?? null,
+          tableCellsJson(r.feedbacks),
+          trace?.[0] ?? null,
+          trace?.[1] ?? null,
+        );
+        if (trace === undefined) return;
         delOld.run(r.traceId, scorerName);
         for (const f of r.feedbacks) {
           insAssessment.run(

@@ -7,12 +7,16 @@
  *
  * run_results holds one row per (run, seq, scorer); the scorers of one run share seq for the same
  * trace or dataset row, so one table row is one seq (in seq order) with every scorer's feedbacks.
- * Statements are prepared once per reader. The feedbacks JSON is parsed in JS: SQLite's JSON
- * functions were measured no faster on 100,000 rows (json_each ~2× slower, one json_extract with
- * every path per row about the same as JSON.parse).
+ * The table reads one SQL row per seq (GROUP BY seq, in primary-key order, so no sort): the
+ * scorers' `cells` (schema v7: only what the table needs, written by RunStore.saveResults)
+ * concatenated into one JSON array and parsed once, ~80 bytes per scorer instead of the ~450 of
+ * the full feedbacks; rows written before v7 have no cells and give their full feedbacks instead
+ * (same table). Names and states are the ones stored when the row was scored (no lookup in
+ * traces; deleting a trace clears them, see migration 7), else looked up (NAME_SQL). Row details
+ * and the text search read the full feedbacks. Statements are prepared once per reader.
  */
 import type { Statement } from "better-sqlite3";
-import { filterWords, jsonVerbatim, matchesWords, rowSearchText, RunTableBuilder, type RunTableRead } from "../../protocol/runTable";
+import { filterWords, jsonVerbatim, matchesWords, rowSearchText, RunTableBuilder, type RunTableRead, type TableCell } from "../../protocol/runTable";
 import { NO_TRACE_STATE, type FeedbackResult, type RunResultRow } from "../../protocol/scoring";
 import type { Db } from "../store/db";
 import { RunStore } from "./runStore";
@@ -24,8 +28,19 @@ export function rowTrace(traceId: string, name: string | null, state: string | n
   return rowOnly ? { name: `dataset row ${datasetRow}`, state: NO_TRACE_STATE } : { name: "(deleted trace)", state: "DELETED" };
 }
 
-/** Columns of the table and search queries, in order (raw mode: arrays, not objects). */
-type ScanRow = [seq: number, traceId: string, durationMs: number, datasetRow: number | null, name: string | null, state: string | null, feedbacks: string];
+/**
+ * A result row's trace name and state, from run_results row `g`: those stored when it was scored;
+ * without them (written before v7, trace not stored then, or deleted since: a trigger clears
+ * them) the trace's current ones, looked up only then (a NULL state: deleted or never stored).
+ */
+const NAME_SQL = "CASE WHEN g.trace_state IS NULL THEN (SELECT t.name FROM traces t WHERE t.trace_id = g.trace_id) ELSE g.trace_name END";
+const STATE_SQL = "coalesce(g.trace_state, (SELECT t.state FROM traces t WHERE t.trace_id = g.trace_id))";
+
+/** Columns of the table query, in order (raw mode: arrays, not objects). */
+type TableRow = [seq: number, traceId: string, durationMs: number, datasetRow: number | null, name: string | null, state: string | null, parts: string];
+
+/** Columns of the search query. */
+type ScanRow = [seq: number, traceId: string, datasetRow: number | null, name: string | null, state: string | null, feedbacks: string];
 
 interface FullRow {
   trace_id: string;
@@ -37,32 +52,38 @@ interface FullRow {
   trace_state: string | null;
 }
 
+/** One scorer's part of a row: stored cells (arrays) or, for rows written before v7, full feedbacks (objects). */
+type Part = Array<TableCell | FeedbackResult>;
+
 export class RunTableReader {
   private readonly runs: RunStore;
+  private readonly tableRows: Statement;
   private readonly scan: Statement;
-  private readonly scanAfter: Statement;
   private readonly rowsOfSeq: Statement;
 
   constructor(db: Db) {
     this.runs = new RunStore(db);
-    this.scan = db
+    // group_concat takes the rows in scan order, which is the primary key's: (seq, scorer_name)
+    this.tableRows = db
       .prepare(
-        `SELECT r.seq, r.trace_id, r.duration_ms, r.dataset_row, t.name, t.state, r.feedbacks
-         FROM run_results r LEFT JOIN traces t ON t.trace_id = r.trace_id
-         WHERE r.run_id = ? ORDER BY r.seq, r.scorer_name`,
+        `SELECT g.seq, g.trace_id, g.duration_ms, g.dataset_row, ${NAME_SQL}, ${STATE_SQL}, g.parts
+         FROM (SELECT r.seq, min(r.trace_id) AS trace_id, sum(r.duration_ms) AS duration_ms, min(r.dataset_row) AS dataset_row,
+                 min(r.trace_name) AS trace_name, min(r.trace_state) AS trace_state,
+                 '[' || group_concat(coalesce(r.cells, r.feedbacks), ',') || ']' AS parts
+               FROM run_results r WHERE r.run_id = ? AND r.seq > ? GROUP BY r.seq ORDER BY r.seq LIMIT ?) g`,
       )
       .raw(true);
-    this.scanAfter = db
+    this.scan = db
       .prepare(
-        `SELECT r.seq, r.trace_id, r.duration_ms, r.dataset_row, t.name, t.state, r.feedbacks
-         FROM run_results r LEFT JOIN traces t ON t.trace_id = r.trace_id
-         WHERE r.run_id = ? AND r.seq > ? ORDER BY r.seq, r.scorer_name`,
+        `SELECT g.seq, g.trace_id, g.dataset_row, ${NAME_SQL}, ${STATE_SQL}, g.feedbacks
+         FROM run_results g
+         WHERE g.run_id = ? ORDER BY g.seq, g.scorer_name`,
       )
       .raw(true);
     this.rowsOfSeq = db.prepare(
-      `SELECT r.trace_id, r.feedbacks, r.duration_ms, r.logs, r.dataset_row, t.name AS trace_name, t.state AS trace_state
-       FROM run_results r LEFT JOIN traces t ON t.trace_id = r.trace_id
-       WHERE r.run_id = ? AND r.seq = ? ORDER BY r.scorer_name`,
+      `SELECT g.trace_id, g.feedbacks, g.duration_ms, g.logs, g.dataset_row, ${NAME_SQL} AS trace_name, ${STATE_SQL} AS trace_state
+       FROM run_results g
+       WHERE g.run_id = ? AND g.seq = ? ORDER BY g.scorer_name`,
     );
   }
 
@@ -74,24 +95,19 @@ export class RunTableReader {
     const run = this.runs.get(runId);
     if (!run) return null;
     const b = new RunTableBuilder();
-    let lastSeq = -1;
-    let row = -1;
-    let complete = true;
-    const rows = (afterSeq === null ? this.scan.iterate(runId) : this.scanAfter.iterate(runId, afterSeq)) as IterableIterator<ScanRow>;
-    for (const r of rows) {
-      const [seq, traceId, durationMs, datasetRow, name, state, feedbacks] = r;
-      if (seq !== lastSeq || row < 0) {
-        if (b.rowCount >= maxRows) {
-          complete = false;
-          break; // ends the statement
+    const limit = Number.isFinite(maxRows) ? maxRows + 1 : -1;
+    const rows = this.tableRows.all(runId, afterSeq ?? -1, limit) as TableRow[];
+    const complete = !(rows.length > maxRows);
+    if (!complete) rows.length = maxRows;
+    for (const [seq, traceId, durationMs, datasetRow, name, state, parts] of rows) {
+      const t = rowTrace(traceId, name, state, datasetRow);
+      const row = b.addRow(traceId, t.name, t.state, durationMs, datasetRow, seq);
+      for (const part of JSON.parse(parts) as Part[]) {
+        for (const f of part) {
+          if (Array.isArray(f)) b.addCell(row, f);
+          else b.addFeedback(row, f);
         }
-        const t = rowTrace(traceId, name, state, datasetRow);
-        row = b.addRow(traceId, t.name, t.state, durationMs, datasetRow, seq);
-        lastSeq = seq;
-      } else {
-        b.addDuration(row, durationMs);
       }
-      for (const f of JSON.parse(feedbacks) as FeedbackResult[]) b.addFeedback(row, f);
     }
     return { run, table: b.build(), complete };
   }
@@ -139,7 +155,7 @@ export class RunTableReader {
       if (matchesWords(hay, words)) out.push(row);
     };
     for (const r of this.scan.iterate(runId) as IterableIterator<ScanRow>) {
-      const [seq, traceId, , datasetRow, name, state, feedbacks] = r;
+      const [seq, traceId, datasetRow, name, state, feedbacks] = r;
       if (seq !== lastSeq || row < 0) {
         finish();
         row++;

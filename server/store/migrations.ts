@@ -256,6 +256,26 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX assessments_source ON assessments(source_id, trace_id);
     `,
   },
+  {
+    version: 7,
+    description: "run results: compact table cells, and the trace's name and state when scored",
+    sql: `
+      -- what the results table needs of a row's feedbacks (protocol/runTable.ts tableCells): JSON
+      -- [name, source type, source id, value] or [name, source type, source id, null, error type,
+      -- error message] per feedback, long strings cut. NULL for rows written before v7 (the table
+      -- reads their feedbacks instead).
+      ALTER TABLE run_results ADD COLUMN cells TEXT;
+      -- the trace as it was scored, so the table needs no lookup in traces; NULL when the trace was
+      -- not stored then (dataset row without one), has been deleted since (trigger below), or for
+      -- rows written before v7: the table looks those up in traces
+      ALTER TABLE run_results ADD COLUMN trace_name TEXT;
+      ALTER TABLE run_results ADD COLUMN trace_state TEXT;
+      CREATE INDEX run_results_trace ON run_results(trace_id);
+      CREATE TRIGGER run_results_trace_deleted AFTER DELETE ON traces BEGIN
+        UPDATE run_results SET trace_name = NULL, trace_state = NULL WHERE trace_id = old.trace_id AND trace_state IS NOT NULL;
+      END;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -15,6 +15,7 @@ import { RunTableReader } from "../../../../server/scorers/runTable";
 import { RunStore } from "../../../../server/scorers/runStore";
 import { openDatabase, type Db } from "../../../../server/store/db";
 import { SpanWriter } from "../../../../server/store/spanWriter";
+import { TraceQueries } from "../../../../server/store/traceQueries";
 import { spanRecord } from "../../support/spanRecord";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "scorelens-runtable-"));
@@ -254,5 +255,109 @@ test("search: every word, over names, ids, values, rationales and errors of ever
   assert.deepEqual(reader.search(runId, '"hi"'), [6]);
   assert.deepEqual(reader.search(runId, "judge_model"), [], "metadata is not searched");
   assert.deepEqual(reader.search(runId, "nothing-like-this"), []);
+  db.close();
+});
+
+/** A copy of run `from` as a run saved before schema v7 (no cells, trace name or state); `scorer`: only that scorer's rows. */
+function copyAsLegacy(db: Db, from: string, to: string, scorer?: string): void {
+  const r = new RunStore(db).get(from);
+  assert.ok(r);
+  new RunStore(db).save({ ...r, runId: to });
+  db.prepare(
+    `INSERT INTO run_results (run_id, seq, trace_id, scorer_name, feedbacks, duration_ms, logs, dataset_row, cells, trace_name, trace_state)
+     SELECT @to, seq, trace_id, scorer_name, feedbacks, duration_ms, logs, dataset_row,
+       CASE WHEN @scorer IS NULL OR scorer_name = @scorer THEN NULL ELSE cells END,
+       CASE WHEN @scorer IS NULL OR scorer_name = @scorer THEN NULL ELSE trace_name END,
+       CASE WHEN @scorer IS NULL OR scorer_name = @scorer THEN NULL ELSE trace_state END
+     FROM run_results WHERE run_id = @from`,
+  ).run({ to, scorer: scorer ?? null, from });
+}
+
+test("saved rows carry compact cells and the trace as scored; legacy and mixed rows give the same table", async () => {
+  const { db, runId } = await fixture();
+  const stored = db.prepare("SELECT seq, scorer_name, cells, trace_name, trace_state, length(feedbacks) AS full FROM run_results WHERE run_id = ? ORDER BY seq, scorer_name").all(runId) as Array<{
+    seq: number;
+    scorer_name: string;
+    cells: string;
+    trace_name: string | null;
+    trace_state: string | null;
+    full: number;
+  }>;
+  assert.equal(stored.length, 16);
+  assert.deepEqual(JSON.parse(stored[0]?.cells ?? ""), [
+    ["quality", "LLM_JUDGE", "judge", 0],
+    ["relevant", "LLM_JUDGE", "judge", "yes"],
+  ]);
+  assert.deepEqual(JSON.parse(stored[7]?.cells ?? ""), [["length", "CODE", "length", null, "TypeError", `Cannot read 'length' ${"m".repeat(TABLE_ERROR_MAX - 22)}…`]], "error type and cut message; no stack");
+  assert.ok(stored.every((s) => s.cells.length < s.full || s.cells === "[]"), "smaller than the full feedbacks");
+  assert.ok(!stored.some((s) => s.cells.includes("rationale") || s.cells.includes("judge_model")), "no rationale, no metadata");
+  assert.deepEqual([stored[4]?.trace_name, stored[4]?.trace_state], ["support_agent.run", "ERROR"], "the trace as scored");
+  assert.deepEqual(
+    stored.filter((s) => s.trace_state === null).map((s) => s.seq),
+    [5, 5, 6, 6, 7, 7],
+    "no trace stored when scored: the deleted one and the dataset rows",
+  );
+
+  const reader = new RunTableReader(db);
+  const compact = reader.table(runId);
+  copyAsLegacy(db, runId, "run-legacy");
+  copyAsLegacy(db, runId, "run-mixed", "judge");
+  for (const other of ["run-legacy", "run-mixed"]) {
+    const t = reader.table(other);
+    assert.deepEqual(t?.table, compact?.table, other);
+    assert.deepEqual(reader.table(other, 3, 1)?.table, reader.table(runId, 3, 1)?.table, `${other}, a chunk`);
+    for (let seq = 0; seq < 8; seq++) assert.deepEqual(reader.row(other, seq), reader.row(runId, seq), `${other}, row ${seq}`);
+    assert.deepEqual(reader.search(other, "wrong document"), [4]);
+  }
+  db.close();
+});
+
+test("long values are cut in the stored cells as in the table; objects and booleans are kept", async () => {
+  const db = openDatabase(path.join(dir, "long.db"));
+  const store = new RunStore(db);
+  store.save(run("run-long", ["s"], 3));
+  const long = "é".repeat(TABLE_VALUE_MAX * 3);
+  store.saveResults("run-long", "s", [
+    { traceId: tid(1), durationMs: 1, logs: [], feedbacks: [fb("text", long, "s"), fb("obj", { a: [1, 2], b: "x" }, "s")] },
+    { traceId: tid(2), durationMs: 1, logs: [], feedbacks: [fb("text", "short", "s"), fb("obj", true, "s"), fb("none", undefined, "s")] },
+    { traceId: tid(3), durationMs: 1, logs: [], feedbacks: [fb("text", "a".repeat(TABLE_VALUE_MAX), "s")] },
+  ]);
+  const cells = db.prepare("SELECT cells FROM run_results WHERE run_id = 'run-long' ORDER BY seq").pluck().all() as string[];
+  assert.ok((cells[0]?.length ?? 0) < TABLE_VALUE_MAX * 2 + 100, "the long string is not stored whole in cells");
+  const stored = JSON.parse(cells[0] ?? "") as unknown[][];
+  assert.equal(stored[0]?.[3], `${"é".repeat(TABLE_VALUE_MAX - 1)}…`);
+  assert.deepEqual(stored[1]?.[3], { a: [1, 2], b: "x" });
+  const t = new RunTableReader(db).table("run-long")?.table;
+  const [text, obj, none] = t?.columns ?? [];
+  assert.deepEqual(text?.values, [`${"é".repeat(TABLE_VALUE_MAX - 1)}…`, "short", "a".repeat(TABLE_VALUE_MAX)], "cut with a marker; exactly the maximum is kept");
+  assert.deepEqual(obj?.values, [{ a: [1, 2], b: "x" }, true, null]);
+  assert.equal(none?.cells, "-n-", "an undefined value is a null cell");
+  copyAsLegacy(db, "run-long", "run-long-legacy");
+  assert.deepEqual(new RunTableReader(db).table("run-long-legacy")?.table, t, "the same from the full feedbacks");
+  assert.equal(new RunTableReader(db).row("run-long", 0)?.feedbacks[0]?.value, long, "the row detail has the whole value");
+  db.close();
+});
+
+test("a trace deleted after scoring shows as deleted (compact and legacy rows); stored again, it shows again", async () => {
+  const { db, runId } = await fixture();
+  copyAsLegacy(db, runId, "run-legacy");
+  const reader = new RunTableReader(db);
+  assert.equal(new TraceQueries(db).deleteTraces([tid(2), tid(4)]), 2);
+  assert.deepEqual(
+    db.prepare("SELECT DISTINCT trace_name, trace_state FROM run_results WHERE trace_id = ?").raw(true).all(tid(2)),
+    [[null, null]],
+    "the delete cleared the stored name and state",
+  );
+  for (const id of [runId, "run-legacy"]) {
+    const t = reader.table(id)?.table;
+    assert.deepEqual(t?.traceStates, ["OK", "DELETED", "ERROR", "DELETED", "OK", "DELETED", NO_TRACE_STATE, NO_TRACE_STATE], id);
+    assert.deepEqual(t?.traceNames.slice(0, 4), ["support_agent.run", "(deleted trace)", "support_agent.run", "(deleted trace)"]);
+    assert.equal(reader.row(id, 1)?.traceState, "DELETED");
+    assert.deepEqual(reader.search(id, "deleted"), [1, 3, 5]);
+  }
+  // the trace arrives again (a retried export): the current trace is shown
+  await new SpanWriter(db).write([spanRecord({ traceId: tid(2), spanId: "00000000000000aa", name: "rag.answer.retry", statusCode: "OK" })]);
+  assert.deepEqual(reader.table(runId)?.table.traceNames.slice(0, 2), ["support_agent.run", "rag.answer.retry"]);
+  assert.equal(reader.row(runId, 1)?.traceName, "rag.answer.retry");
   db.close();
 });
