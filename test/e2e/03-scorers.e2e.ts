@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import type { Page } from "playwright-core";
-import { close, launch, openWorkbench, panelFrame, runCommand, shot, waitForStatus, WS_DIR, type Session } from "./workbench";
+import { close, launch, lens, openFile, openWorkbench, panelFrame, runCommand, shot, waitForStatus, WS_DIR, type Session } from "./workbench";
 
 const OTLP_PORT = Number(process.env.OTLP_PORT ?? 4318);
 const ROOT = path.resolve(__dirname, "../..");
@@ -41,28 +41,19 @@ after(async () => {
   await close(session);
 });
 
-async function openFile(name: string): Promise<void> {
-  await page.keyboard.press("Control+P");
-  const input = page.locator(".quick-input-widget input.input");
-  await input.waitFor({ timeout: 15_000 });
-  await input.fill(name);
-  await page.locator(".quick-input-list .monaco-list-row", { hasText: name }).first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press("Enter");
-  await page.locator(".monaco-editor .view-lines").first().waitFor({ timeout: 30_000 });
-}
 
 test("examples/scorers.ts shows a run lens above every scorer", async () => {
   await runCommand(page, "View: Close All Editors");
-  await openFile("scorers.ts");
-  const lens = page.locator(".codelens-decoration a", { hasText: "Run on last 100 traces" });
-  await lens.first().waitFor({ timeout: 60_000 });
-  assert.ok((await lens.count()) >= 3, "several scorers have lenses in view");
+  await openFile(page, "scorers.ts");
+  const runLens = lens(page, "Run on last 100 traces");
+  await runLens.first().waitFor({ timeout: 60_000 });
+  assert.ok((await runLens.count()) >= 3, "several scorers have lenses in view");
   await page.waitForTimeout(500);
   await shot(page, "20-scorer-lenses");
 });
 
 test("clicking the lens runs the scorer on the stored traces and shows the results", async () => {
-  await page.locator(".codelens-decoration a", { hasText: "Run on last 100 traces" }).first().click();
+  await lens(page, "Run on last 100 traces").first().click();
   const r = await panelFrame(page, "results", 60_000);
   await r.locator("text=response_length").first().waitFor({ timeout: 60_000 });
   await r.locator("text=/completed/i").first().waitFor({ timeout: 60_000 });
@@ -70,13 +61,13 @@ test("clicking the lens runs the scorer on the stored traces and shows the resul
   await shot(page, "21-scorer-results");
   // the lens now carries the run summary
   await runCommand(page, "View: Close All Editors");
-  await openFile("scorers.ts");
-  await page.locator(".codelens-decoration a", { hasText: /mean \d/ }).first().waitFor({ timeout: 30_000 });
+  await openFile(page, "scorers.ts");
+  await lens(page, /mean \d/).first().waitFor({ timeout: 30_000 });
   await shot(page, "22-lens-with-last-run");
 });
 
 test("a destructured parameter that is not inputs/outputs/expectations/trace gets a diagnostic", async () => {
-  await openFile("e2e-bad-scorer.ts");
+  await openFile(page, "e2e-bad-scorer.ts");
   await page.locator(".monaco-editor .squiggly-error").first().waitFor({ timeout: 60_000 });
   await runCommand(page, "View: Toggle Problems");
   // (TypeScript's checker flags it too, through the SDK's types; ours says what to write instead)

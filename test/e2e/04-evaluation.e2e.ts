@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, afterEach, before, test } from "node:test";
 import type { Frame, Page } from "playwright-core";
-import { close, launch, openWorkbench, panelFrame, runCommand, shot, waitForStatus, WS_DIR, type Session } from "./workbench";
+import { close, launch, lens, openFile, openWorkbench, panelFrame, runCommand, shot, waitForStatus, WS_DIR, type Session } from "./workbench";
 
 const OTLP_PORT = Number(process.env.OTLP_PORT ?? 4318);
 const ROOT = path.resolve(__dirname, "../..");
@@ -58,17 +58,8 @@ after(async () => {
   await close(session);
 });
 
-async function openFile(name: string): Promise<void> {
-  await page.keyboard.press("Control+P");
-  const input = page.locator(".quick-input-widget input.input");
-  await input.waitFor({ timeout: 15_000 });
-  await input.fill(name);
-  await page.locator(".quick-input-list .monaco-list-row", { hasText: name }).first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press("Enter");
-  await page.locator(".monaco-editor .view-lines").first().waitFor({ timeout: 30_000 });
-}
 
-const lens = (text: string | RegExp) => page.locator(".codelens-decoration a", { hasText: text });
+const lensOf = (text: string | RegExp) => lens(page, text);
 
 /** The results panel showing a completed run of these scorers. */
 async function completedResults(): Promise<Frame> {
@@ -84,8 +75,8 @@ async function completedResults(): Promise<Frame> {
 
 test("one lens runs both scorers of the file; the panel shows aggregates, rows, the chart, and an error row with its stack", async () => {
   await runCommand(page, "View: Close All Editors");
-  await openFile("e2e-eval-scorers.ts");
-  await lens(/Run all 2 scorers on last 100 traces/).first().click();
+  await openFile(page, "e2e-eval-scorers.ts");
+  await lensOf(/Run all 2 scorers on last 100 traces/).first().click();
   const r = await completedResults();
   const body = (await r.locator("body").textContent()) ?? "";
   assert.match(body, /answer_words/);
@@ -104,11 +95,11 @@ test("one lens runs both scorers of the file; the panel shows aggregates, rows, 
 
 test("watch mode: saving the scorer re-runs it and the lens shows the change from the previous run", async () => {
   await runCommand(page, "View: Close All Editors");
-  await openFile("e2e-eval-scorers.ts");
-  await lens(/Watch$/).first().click();
+  await openFile(page, "e2e-eval-scorers.ts");
+  await lensOf(/Watch$/).first().click();
   // the watch run's results open beside the editor, which keeps the focus
   await completedResults();
-  await lens(/Watching/).first().waitFor({ timeout: 30_000 });
+  await lensOf(/Watching/).first().waitFor({ timeout: 30_000 });
   await page.locator(".monaco-editor .view-lines").first().click();
   // LIMIT 100 → 80: answers of 80–99 characters flip from pass to fail
   await page.keyboard.press("Control+G");
@@ -119,7 +110,7 @@ test("watch mode: saving the scorer re-runs it and the lens shows the change fro
   await page.keyboard.type("const LIMIT = 80;");
   await page.keyboard.press("Control+S");
   await page.keyboard.press("Control+Home");
-  await lens(/Δ mean −/).first().waitFor({ timeout: 90_000 });
+  await lensOf(/Δ mean −/).first().waitFor({ timeout: 90_000 });
   const r = await panelFrame(page, "results", 30_000);
   await r.locator("#delta", { hasText: /Δ mean −/ }).waitFor({ timeout: 30_000 });
   await page.waitForTimeout(800);

@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, afterEach, before, test } from "node:test";
 import type { Page } from "playwright-core";
-import { close, launch, openWorkbench, panelFrame, runCommand, shot, waitForStatus, WS_DIR, type Session } from "./workbench";
+import { close, launch, lens, openFile, openWorkbench, panelFrame, runCommand, shot, waitForStatus, WS_DIR, type Session } from "./workbench";
 
 const OTLP_PORT = Number(process.env.OTLP_PORT ?? 4318);
 const API = `http://127.0.0.1:${OTLP_PORT}/scorelens/v1`;
@@ -99,30 +99,20 @@ after(async () => {
   await close(session);
 });
 
-async function openFile(name: string): Promise<void> {
-  await page.keyboard.press("Control+P");
-  const input = page.locator(".quick-input-widget input.input");
-  await input.waitFor({ timeout: 15_000 });
-  await input.fill(name);
-  await page.locator(".quick-input-list .monaco-list-row", { hasText: name }).first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press("Enter");
-  await page.locator(".monaco-editor .view-lines").first().waitFor({ timeout: 30_000 });
-}
 
-/** A lens (a link; a status lens without a command is a plain span). */
-const lens = (text: string | RegExp) => page.locator(".codelens-decoration a, .codelens-decoration span", { hasText: text });
+const lensOf = (text: string | RegExp) => lens(page, text);
 const quickInput = (title: string | RegExp) => page.locator(".quick-input-widget", { hasText: title });
 const row = (text: string | RegExp) => page.locator(".quick-input-list .monaco-list-row", { hasText: text }).first();
 
 test("register from the lens and start monitoring at 50%", async () => {
   await runCommand(page, "View: Close All Editors");
-  await openFile("e2e-monitor-scorers.ts");
-  await lens(/^Register$/).first().click();
+  await openFile(page, "e2e-monitor-scorers.ts");
+  await lensOf(/^Register$/).first().click();
   await quickInput(/Register helpfulAnswer for monitoring/).waitFor({ timeout: 15_000 });
   await page.keyboard.press("Enter"); // the default name
   await quickInput(/Start monitoring helpful_answer at/).waitFor({ timeout: 15_000 });
   await row("50%").click();
-  await lens(/Registered v1 · active 50%/).first().waitFor({ timeout: 30_000 });
+  await lensOf(/Registered v1 · active 50%/).first().waitFor({ timeout: 30_000 });
   const r = await registered();
   assert.deepEqual([r?.version, r?.sampleRate, r?.state], [1, 0.5, "active"]);
   await page.waitForTimeout(500);
@@ -177,11 +167,11 @@ test("a backfill over the earlier traces runs with a progress notification", asy
 
 test("stopping the scorer stops new assessments", async () => {
   await runCommand(page, "View: Close All Editors");
-  await openFile("e2e-monitor-scorers.ts");
+  await openFile(page, "e2e-monitor-scorers.ts");
   await runCommand(page, "ScoreLens: Stop Monitoring");
   await quickInput(/Stop/).waitFor({ timeout: 15_000 });
   await row(NAME).click();
-  await lens(/Registered v1 · stopped/).first().waitFor({ timeout: 30_000 });
+  await lensOf(/Registered v1 · stopped/).first().waitFor({ timeout: 30_000 });
   const before = await settled();
   sendTraces(20);
   await page.waitForTimeout(4000);

@@ -108,3 +108,19 @@ export async function panelFrame(page: Page, panel: string, timeout = 30_000): P
 export async function openScoreLensSidebar(page: Page): Promise<void> {
   await page.locator('.activitybar .action-item a[aria-label^="ScoreLens"], .activitybar [aria-label^="ScoreLens"]').first().click();
 }
+
+/** Opens a workspace file by name with Quick Open and waits for its editor. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press("Control+P");
+  const input = page.locator(".quick-input-widget input.input");
+  await input.waitFor({ timeout: 15_000 });
+  await input.fill(name);
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: name }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press("Enter");
+  await page.locator(".monaco-editor .view-lines").first().waitFor({ timeout: 30_000 });
+}
+
+/** A code lens by its text (a link; a status lens without a command is a plain span). */
+export function lens(page: Page, text: string | RegExp): Locator {
+  return page.locator(".codelens-decoration a, .codelens-decoration span", { hasText: text });
+}
