@@ -1,7 +1,7 @@
 /**
  * Rebuilds a trace in-process exactly as the ScoreLens server will store it: the captured spans are
  * encoded as the exporter encodes them (OTLP/JSON), decoded with the server's OTLP/JSON decoder,
- * normalized with the server's field mappers (normalizeSdkSpan.ts) and rolled up with the server's
+ * normalized with the server's normalizer (server/normalize) and rolled up with the server's
  * trace rollup. So a scorer run by `evaluate()` sees the same span types, inputs, outputs, model,
  * usage and summary as a scorer run later on the stored trace.
  *
@@ -17,7 +17,7 @@ import { getConfig } from "../tracing/config";
 import { exportEnvelope } from "../tracing/exporter";
 import { encodeExportRequest } from "../tracing/otlp";
 import type { LiveSpan } from "../tracing/span";
-import { normalizeSdkSpan } from "./normalizeSdkSpan";
+import { normalizeSpan } from "../../server/normalize/normalizeSpan";
 
 function summaryOf(delta: TraceDelta): TraceSummary {
   return {
@@ -51,7 +51,7 @@ export function traceDetailFromSpans(spans: readonly LiveSpan[]): TraceDetailLik
   try {
     const request = encodeExportRequest(spans, exportEnvelope(getConfig()));
     const decoded = decodeOtlpJson(JSON.stringify(request));
-    const records: SpanRecord[] = decoded.spans.map((raw) => ({ ...raw, ...normalizeSdkSpan(raw) }));
+    const records: SpanRecord[] = decoded.spans.map((raw) => ({ ...raw, ...normalizeSpan(raw) }));
     const deltas = new Map<string, TraceDelta>();
     for (const record of records) accumulate(deltas, record);
     const delta = deltas.values().next();

@@ -11,7 +11,10 @@
  * 7. Heuristics: OpenInference retrieval documents → RETRIEVER, `tool.name` → TOOL, any model → LLM.
  * Otherwise UNKNOWN.
  */
-import { SPAN_TYPES, type SpanType } from "../../protocol/model";
+import type { SpanType } from "../../protocol/model";
+// The SDK's copy of the list (a test keeps it equal to protocol/model's): importing protocol/model at
+// runtime would pull zod into the SDK, which reuses this normalizer for evaluate().
+import { SPAN_TYPES } from "../../sdk/tracing/attributes";
 import type { NormalizeContext } from "./context";
 import { decodeJson, hasValue } from "./jsonValue";
 import { vercelOperation } from "./vercelOperation";
