@@ -10,17 +10,13 @@
  * Run standalone to browse it: `node --import tsx test/webview-harness/dashboardHarness.ts`.
  */
 import crypto from "node:crypto";
-import fs from "node:fs";
-import http from "node:http";
-import path from "node:path";
 import { dashboardFixture, type DashboardScenario } from "./dashboardFixtures";
 import { DARK_PLUS } from "./tracesHarness";
+import { requireBuilt, startPanelServer } from "./panelServer";
 
 export { launchChromium } from "./tracesHarness";
 export { shotPath } from "./runCompareHarness";
 
-const ROOT = path.resolve(__dirname, "../..");
-const DIST = path.join(ROOT, "dist", "webview");
 
 /** Light+ values of the variables the dashboard uses (over Dark+ for the rest). */
 const LIGHT_PLUS: Record<string, string> = {
@@ -148,43 +144,19 @@ export interface Harness {
 }
 
 export async function startDashboardHarness(): Promise<Harness> {
-  if (!fs.existsSync(path.join(DIST, "dashboard.js"))) {
-    throw new Error("dist/webview/dashboard.js is missing: run node scripts/build.mjs (with dashboard in its webview entries)");
-  }
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const send = (status: number, type: string, body: string | Buffer): void => {
-      res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
-      res.end(body);
-    };
+  requireBuilt("dashboard.js");
+  return startPanelServer((url, send) => {
     if (url.pathname === "/dashboard.html") {
       const scenario = (url.searchParams.get("scenario") ?? "default") as DashboardScenario;
       const theme = url.searchParams.get("theme") === "light" ? "light" : "dark";
-      return send(200, "text/html; charset=utf-8", page(dashboardFixture(scenario, theme), theme));
+      send(200, "text/html; charset=utf-8", page(dashboardFixture(scenario, theme), theme));
+      return true;
     }
-    if (url.pathname === "/favicon.ico") return send(204, "text/plain", "");
     const th = /^\/harness\/theme-(dark|light)\.css$/.exec(url.pathname);
-    if (th) return send(200, "text/css", themeCss(th[1] as "dark" | "light"));
-    const m = /^\/dist\/webview\/([\w.-]+\.(js|css|map))$/.exec(url.pathname);
-    if (m) {
-      const file = path.join(DIST, m[1] as string);
-      if (!fs.existsSync(file)) return send(404, "text/plain", "not found");
-      const type = m[2] === "js" ? "text/javascript" : m[2] === "css" ? "text/css" : "application/json";
-      return send(200, type, fs.readFileSync(file));
-    }
-    send(404, "text/plain", "not found");
+    if (!th) return false;
+    send(200, "text/css", themeCss(th[1] as "dark" | "light"));
+    return true;
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const addr = server.address();
-  if (!addr || typeof addr === "string") throw new Error("no address");
-  return {
-    url: `http://127.0.0.1:${addr.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 if (require.main === module) {

@@ -12,16 +12,14 @@
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import { buildSync } from "esbuild";
 import { resultsFixture, type ResultsFixture, type ResultsScenario } from "./resultsFixtures";
 import { DARK_PLUS } from "./tracesHarness";
+import { requireBuilt, startPanelServer } from "./panelServer";
 
 export { launchChromium, shotPath } from "./tracesHarness";
 
-const ROOT = path.resolve(__dirname, "../..");
-const DIST = path.join(ROOT, "dist", "webview");
 const FAKE_HOST = fs.readFileSync(path.join(__dirname, "resultsFakeHost.js"), "utf8");
 
 let hostLib: string | null = null;
@@ -103,36 +101,20 @@ export interface ResultsHarness {
 
 /** `extra`: more fixtures by scenario name (the benchmark's, built from a store). */
 export async function startResultsHarness(extra: Record<string, () => ResultsFixture> = {}): Promise<ResultsHarness> {
-  if (!fs.existsSync(path.join(DIST, "results.js"))) throw new Error("dist/webview/results.js is missing: run node scripts/build.mjs first");
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const send = (status: number, type: string, body: string | Buffer): void => {
-      res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
-      res.end(body);
-    };
+  requireBuilt("results.js");
+  return startPanelServer((url, send) => {
     const scenario = (url.searchParams.get("scenario") ?? "default") as ResultsScenario;
-    const csp = url.searchParams.get("csp") !== "0";
     if (url.pathname === "/results.html") {
       const make = extra[scenario];
-      return send(200, "text/html; charset=utf-8", page(make ? make() : resultsFixture(scenario), { csp }));
+      send(200, "text/html; charset=utf-8", page(make ? make() : resultsFixture(scenario), { csp: url.searchParams.get("csp") !== "0" }));
+      return true;
     }
-    if (url.pathname === "/harness/results-theme.css") return send(200, "text/css", themeCss());
-    const m = /^\/dist\/webview\/([\w.-]+\.(js|css|map))$/.exec(url.pathname);
-    if (m) {
-      const file = path.join(DIST, m[1] as string);
-      if (!fs.existsSync(file)) return send(404, "text/plain", "not found");
-      const type = m[2] === "js" ? "text/javascript" : m[2] === "css" ? "text/css" : "application/json";
-      return send(200, type, fs.readFileSync(file));
+    if (url.pathname === "/harness/results-theme.css") {
+      send(200, "text/css", themeCss());
+      return true;
     }
-    send(404, "text/plain", "not found");
+    return false;
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const addr = server.address();
-  if (!addr || typeof addr === "string") throw new Error("no address");
-  return {
-    url: `http://127.0.0.1:${addr.port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }
 
 if (require.main === module) {

@@ -11,15 +11,14 @@
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import { runCompareFixture, type RunCompareScenario } from "./runCompareFixtures";
 import { DARK_PLUS } from "./tracesHarness";
+import { requireBuilt, startPanelServer } from "./panelServer";
 
 export { launchChromium } from "./tracesHarness";
 
 const ROOT = path.resolve(__dirname, "../..");
-const DIST = path.join(ROOT, "dist", "webview");
 export const SHOTS_DIR = path.join(ROOT, "test-output", "webview");
 
 export function shotPath(name: string): string {
@@ -123,44 +122,22 @@ export interface Harness {
 }
 
 export async function startRunCompareHarness(): Promise<Harness> {
-  if (!fs.existsSync(path.join(DIST, "runCompare.js"))) {
-    throw new Error("dist/webview/runCompare.js is missing: run node scripts/build.mjs (with runCompare in its webview entries)");
-  }
+  requireBuilt("runCompare.js");
   const cache = new Map<string, string>();
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const send = (status: number, type: string, body: string | Buffer): void => {
-      res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
-      res.end(body);
-    };
+  return startPanelServer((url, send) => {
     if (url.pathname === "/runCompare.html") {
       const scenario = (url.searchParams.get("scenario") ?? "default") as RunCompareScenario;
       let html = cache.get(scenario);
       if (!html) cache.set(scenario, (html = page(runCompareFixture(scenario))));
-      return send(200, "text/html; charset=utf-8", html);
+      send(200, "text/html; charset=utf-8", html);
+      return true;
     }
-    if (url.pathname === "/favicon.ico") return send(204, "text/plain", "");
-    if (url.pathname === "/harness/theme.css") return send(200, "text/css", themeCss());
-    const m = /^\/dist\/webview\/([\w.-]+\.(js|css|map))$/.exec(url.pathname);
-    if (m) {
-      const file = path.join(DIST, m[1] as string);
-      if (!fs.existsSync(file)) return send(404, "text/plain", "not found");
-      const type = m[2] === "js" ? "text/javascript" : m[2] === "css" ? "text/css" : "application/json";
-      return send(200, type, fs.readFileSync(file));
+    if (url.pathname === "/harness/theme.css") {
+      send(200, "text/css", themeCss());
+      return true;
     }
-    send(404, "text/plain", "not found");
+    return false;
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const addr = server.address();
-  if (!addr || typeof addr === "string") throw new Error("no address");
-  return {
-    url: `http://127.0.0.1:${addr.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 if (require.main === module) {

@@ -11,14 +11,13 @@
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { compareFixture, type CompareScenario } from "./compareFixtures";
 import { tracesFixture, type TracesScenario } from "./tracesFixtures";
+import { requireBuilt, startPanelServer } from "./panelServer";
 
 const ROOT = path.resolve(__dirname, "../..");
-const DIST = path.join(ROOT, "dist", "webview");
 export const SHOTS_DIR = path.join(ROOT, "test-output", "webview-harness");
 const FAKE_HOST = fs.readFileSync(path.join(__dirname, "tracesFakeHost.js"), "utf8");
 
@@ -150,34 +149,16 @@ export interface Harness {
 
 /** Starts the harness server on 127.0.0.1 with an ephemeral port. */
 export async function startHarness(): Promise<Harness> {
-  if (!fs.existsSync(path.join(DIST, "panel.css"))) throw new Error("dist/webview is missing: run node scripts/build.mjs first");
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const send = (status: number, type: string, body: string | Buffer): void => {
-      res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
-      res.end(body);
-    };
+  requireBuilt("panel.css");
+  return startPanelServer((url, send) => {
     const scenario = url.searchParams.get("scenario") ?? "default";
     const csp = url.searchParams.get("csp") !== "0";
-    if (url.pathname === "/traces.html") return send(200, "text/html; charset=utf-8", page("traces", tracesFixture(scenario as TracesScenario), { csp }));
-    if (url.pathname === "/compare.html") return send(200, "text/html; charset=utf-8", page("compare", compareFixture(scenario as CompareScenario), { csp }));
-    if (url.pathname === "/harness/theme.css") return send(200, "text/css", themeCss());
-    const m = /^\/dist\/webview\/([\w.-]+\.(js|css|map))$/.exec(url.pathname);
-    if (m) {
-      const file = path.join(DIST, m[1] as string);
-      if (!fs.existsSync(file)) return send(404, "text/plain", "not found");
-      const type = m[2] === "js" ? "text/javascript" : m[2] === "css" ? "text/css" : "application/json";
-      return send(200, type, fs.readFileSync(file));
-    }
-    send(404, "text/plain", "not found");
+    if (url.pathname === "/traces.html") send(200, "text/html; charset=utf-8", page("traces", tracesFixture(scenario as TracesScenario), { csp }));
+    else if (url.pathname === "/compare.html") send(200, "text/html; charset=utf-8", page("compare", compareFixture(scenario as CompareScenario), { csp }));
+    else if (url.pathname === "/harness/theme.css") send(200, "text/css", themeCss());
+    else return false;
+    return true;
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const addr = server.address();
-  if (!addr || typeof addr === "string") throw new Error("no address");
-  return {
-    url: `http://127.0.0.1:${addr.port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }
 
 export async function launchChromium(): Promise<Browser> {
