@@ -66,6 +66,11 @@ const BENCHMARKS: Entry[] = [
     description: "SDK tracing overhead per ~10 KB trace vs the bare call, and span end → server ack",
     load: async () => (await import("./exportLatency")).exportLatency,
   },
+  {
+    name: "monitoring",
+    description: "ingest into `scorelens serve` with 3 scorers at rate 1.0 vs none (ABBA), monitoring lag at a steady rate, backfill vs RunManager.run over 100k traces",
+    load: async () => (await import("./monitoring")).monitoring,
+  },
 ];
 
 function parseArgv(argv: string[]): { names: string[]; flags: Map<string, string>; help: boolean } {
