@@ -175,7 +175,8 @@ export class Backfills {
         `SELECT t.trace_id, t.start_ms FROM traces t WHERE t.start_ms >= ? AND t.start_ms < ? AND t.root_span_id IS NOT NULL AND ${NOT_EXCLUDED}
          AND (t.start_ms, t.trace_id) > (?, ?) ORDER BY t.start_ms, t.trace_id LIMIT ?`,
       )
-      .all(job.fromMs, job.toMs, cur.cursor_ms ?? -1e300, cur.cursor_trace ?? "", PAGE) as Array<{ trace_id: string; start_ms: number }>;
+      // the cursor is also the range's lower bound, so each page seeks instead of rescanning from fromMs
+      .all(Math.max(job.fromMs, cur.cursor_ms ?? job.fromMs), job.toMs, cur.cursor_ms ?? -1e300, cur.cursor_trace ?? "", PAGE) as Array<{ trace_id: string; start_ms: number }>;
     if (rows.length === 0) return false;
     const ids = rows.map((r) => r.trace_id);
     const configs: ActiveScorer[] = job.scorers.map((s) => ({ ...s, filterString: this.registry.get(s.name)?.filterString ?? null }));

@@ -276,6 +276,13 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 8,
+    description: "monitoring: the due-work query reads pending rows in next_ms order without sorting the table",
+    sql: `
+      CREATE INDEX monitor_pending_next ON monitor_pending(next_ms);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
