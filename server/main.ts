@@ -104,7 +104,15 @@ connection.onInitialized(() => {
         pool: { timeoutMs: o.scorerTimeoutMs, ...(o.scorerMemoryLimitMB ? { maxOldGenerationSizeMb: o.scorerMemoryLimitMB } : {}) },
       });
       monitoringHandlers.attach(monitoring);
-      monitoring.onChange(() => scorers?.refreshAll());
+      // Lenses show registrations (version, rate, state): refresh them when those change, not on
+      // every backlog tick (a lens row re-rendering under the cursor loses clicks).
+      let registrationKey = "";
+      monitoring.onChange((snap) => {
+        const key = JSON.stringify(snap.scorers.map((r) => [r.name, r.version, r.sampleRate, r.state, r.file, r.exportName, r.sourceHash]));
+        if (key === registrationKey) return;
+        registrationKey = key;
+        scorers?.refreshAll();
+      });
       s.setMonitoringApi(monitoringHttpApi(monitoring));
       s.onCommitted(() => monitoring?.notifyCommitted());
       s.onStatus((status) => sendNotification(connection, StatusNotification, status));

@@ -129,7 +129,8 @@ test("compare with the previous run from the results panel: the flipped rows sho
 });
 
 test("a results row opens its trace, which shows the run's assessments", async () => {
-  // the watched scorer's results (beside the editor) show the newest run
+  // the watched scorer's results tab (beside the editor; the comparison may have opened over it) shows the newest run
+  await page.locator(".tabs-container .tab", { hasText: /isConcise · last 100 traces/ }).first().click();
   const r = await completedResults();
   await r.locator(".rs-row, [role=row]").nth(1).dblclick();
   const t = await panelFrame(page, "trace", 30_000);

@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, afterEach, before, test } from "node:test";
 import type { Page } from "playwright-core";
-import { close, launch, lens, openFile, openWorkbench, panelFrame, runCommand, shot, waitForStatus, WS_DIR, type Session } from "./workbench";
+import { close, launch, lens, lensLine, openFile, openWorkbench, panelFrame, runCommand, shot, waitForStatus, WS_DIR, type Session } from "./workbench";
 
 const OTLP_PORT = Number(process.env.OTLP_PORT ?? 4318);
 const API = `http://127.0.0.1:${OTLP_PORT}/scorelens/v1`;
@@ -112,7 +112,7 @@ test("register from the lens and start monitoring at 50%", async () => {
   await page.keyboard.press("Enter"); // the default name
   await quickInput(/Start monitoring helpful_answer at/).waitFor({ timeout: 15_000 });
   await row("50%").click();
-  await lensOf(/Registered v1 · active 50%/).first().waitFor({ timeout: 30_000 });
+  await lensLine(page, /Registered v1 · active 50%/).first().waitFor({ timeout: 30_000 });
   const r = await registered();
   assert.deepEqual([r?.version, r?.sampleRate, r?.state], [1, 0.5, "active"]);
   await page.waitForTimeout(500);
@@ -171,7 +171,7 @@ test("stopping the scorer stops new assessments", async () => {
   await runCommand(page, "ScoreLens: Stop Monitoring");
   await quickInput(/Stop/).waitFor({ timeout: 15_000 });
   await row(NAME).click();
-  await lensOf(/Registered v1 · stopped/).first().waitFor({ timeout: 30_000 });
+  await lensLine(page, /Registered v1 · stopped/).first().waitFor({ timeout: 30_000 });
   const before = await settled();
   sendTraces(20);
   await page.waitForTimeout(4000);

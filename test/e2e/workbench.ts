@@ -120,7 +120,12 @@ export async function openFile(page: Page, name: string): Promise<void> {
   await page.locator(".monaco-editor .view-lines").first().waitFor({ timeout: 30_000 });
 }
 
-/** A code lens by its text (a link; a status lens without a command is a plain span). */
+/** A clickable code lens (a link) by its text. */
 export function lens(page: Page, text: string | RegExp): Locator {
-  return page.locator(".codelens-decoration a, .codelens-decoration span", { hasText: text });
+  return page.locator(".codelens-decoration a", { hasText: text });
+}
+
+/** A line of code lenses that shows this text anywhere (status lenses without a command aren't links). */
+export function lensLine(page: Page, text: string | RegExp): Locator {
+  return page.locator(".codelens-decoration", { hasText: text });
 }
