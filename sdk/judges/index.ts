@@ -1,0 +1,12 @@
+/** LLM judges (MLflow `mlflow.genai.scorers` judges, `custom_prompt_judge`, `make_judge`). See docs/judges.md. */
+export { LlmJudge, JudgeMetadataKey, JUDGE_SOURCE_TAG, JUDGE_SOURCE_VALUE, JUDGE_NAME_TAG, type JudgeOptions, type JudgeVerdict, type JudgeCostProfile } from "./judge";
+export { Guidelines, Safety, Correctness, RelevanceToQuery, Completeness, type GuidelinesOptions } from "./builtins";
+export { RetrievalGroundedness, RetrievalRelevance, RetrievalSufficiency } from "./retrievalJudges";
+export { customPromptJudge, makeJudge, type CustomPromptJudgeOptions, type MakeJudgeOptions, type FeedbackValueType } from "./custom";
+export { TEMPLATE_VARIABLES, type TemplateVariable } from "./template";
+export { OpenAICompatibleProvider, type ModelProvider, type ChatMessage, type ChatCompletion } from "./provider";
+export { configureJudges, judgeModelFromEnv, DEFAULT_MAX_CONCURRENCY, type JudgeModelConfig, type ConfigureJudgesOptions } from "./config";
+export { JudgeModelError, JudgeTimeoutError, JudgeParseError, JudgeInputError, JudgeConfigError } from "./errors";
+export { JUDGE_PRICES, priceFor, type ModelPrice } from "./prices";
+export { estimateJudgeCost, CHARS_PER_TOKEN, DEFAULT_AVG_INPUT_CHARS, type EstimateJudgeCostOptions, type JudgeCostEstimate } from "./cost";
+export { extractJsonObject } from "./parse";
