@@ -26,12 +26,15 @@
 import path from "node:path";
 import ts from "typescript";
 import type { ScorerDef, SourceRange } from "../../../protocol/scoring";
+import { isJudgeExport, JUDGE_CLASSES, JUDGE_FACTORIES, judgeOptions } from "./judgeDefs";
 import { lineStarts, sourceRange } from "./positions";
 
 export const SCORER_FILE_EXTENSIONS: readonly string[] = [".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts"];
 
 /** Cheap test before parsing (dependency-probe §4): a file that never says scorer/Scorer defines none. */
-export const SCORER_WORD = /\bscorer\b|\bScorer\b/;
+/** Cheap test for files that may define scorers: the SDK's scorer/Scorer, or one of its judges. */
+export const SCORER_WORD =
+  /\bscorer\b|\bScorer\b|\b(?:Guidelines|Safety|Correctness|RelevanceToQuery|Completeness|RetrievalGroundedness|RetrievalRelevance|RetrievalSufficiency|customPromptJudge|makeJudge)\b/;
 /** Cheap test for files that may forward scorers from other files (barrels): `export *` or `export {`. */
 export const EXPORT_LIST = /\bexport\s*(?:\*|\{)/;
 
@@ -161,6 +164,8 @@ export interface SdkBindings {
   Scorer: Set<string>;
   Feedback: Set<string>;
   namespaces: Set<string>;
+  /** Local name → the SDK's judge class or factory it refers to (judgeDefs.ts). */
+  judges: Map<string, string>;
 }
 
 type FunctionLike = ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration | ts.MethodDeclaration;
@@ -207,11 +212,35 @@ function requireSpecifier(expr: ts.Expression): string | null {
 
 function addSdkName(sdk: SdkBindings, exported: string, local: string): void {
   if (SDK_EXPORTS.has(exported)) sdk[exported as SdkExport].add(local);
+  else if (isJudgeExport(exported)) sdk.judges.set(local, exported);
+}
+
+/** The SDK judge `expr` refers to (`Guidelines`, an alias, `ns.makeJudge`…), or null. */
+export function judgeRef(sdk: SdkBindings, expr: ts.Expression): string | null {
+  const e = unwrapExpression(expr);
+  if (ts.isIdentifier(e)) return sdk.judges.get(e.text) ?? null;
+  if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && sdk.namespaces.has(e.expression.text)) {
+    return isJudgeExport(e.name.text) ? e.name.text : null;
+  }
+  return null;
+}
+
+/** `new Guidelines(…)` or `makeJudge(…)` from the SDK: the judge's export name, else null. */
+function judgeExpression(sdk: SdkBindings, e: ts.Expression): { node: ts.NewExpression | ts.CallExpression; judge: string } | null {
+  if (ts.isNewExpression(e)) {
+    const judge = judgeRef(sdk, e.expression);
+    return judge !== null && judge in JUDGE_CLASSES ? { node: e, judge } : null;
+  }
+  if (ts.isCallExpression(e)) {
+    const judge = judgeRef(sdk, e.expression);
+    return judge !== null && JUDGE_FACTORIES.has(judge) ? { node: e, judge } : null;
+  }
+  return null;
 }
 
 /** The SDK bindings declared by the file's top-level imports/requires. */
 export function collectSdkBindings(sf: ts.SourceFile): SdkBindings {
-  const sdk: SdkBindings = { scorer: new Set(), Scorer: new Set(), Feedback: new Set(), namespaces: new Set() };
+  const sdk: SdkBindings = { scorer: new Set(), Scorer: new Set(), Feedback: new Set(), namespaces: new Set(), judges: new Map() };
   for (const st of sf.statements) {
     if (ts.isImportDeclaration(st)) {
       const spec = stringValue(st.moduleSpecifier);
@@ -393,6 +422,8 @@ class FileScan {
           this.add(this.analyzeCall(init, decl.name, exportName), local);
         } else if (ts.isClassExpression(init) && extendsScorer(this.sdk, init)) {
           this.add(this.analyzeClass(init, decl.name, exportName), local);
+        } else if (judgeExpression(this.sdk, init)) {
+          this.add(this.analyzeJudge(init, decl.name, exportName), local);
         } else if (ts.isIdentifier(init)) {
           varAliases.push({ local, target: init.text, exported, node: decl });
         }
@@ -407,6 +438,7 @@ class FileScan {
       const exportName = "default";
       if (ts.isCallExpression(e) && isSdkRef(this.sdk, e.expression, "scorer")) this.add(this.analyzeCall(e, null, exportName), null);
       else if (ts.isClassExpression(e) && extendsScorer(this.sdk, e)) this.add(this.analyzeClass(e, null, exportName), null);
+      else if (judgeExpression(this.sdk, e)) this.add(this.analyzeJudge(e, null, exportName), null);
       else if (ts.isIdentifier(e)) pending.push({ exportName, local: e.text, node: st });
     } else if (ts.isExportDeclaration(st)) {
       if (st.isTypeOnly) return;
@@ -451,6 +483,7 @@ class FileScan {
       const v = unwrapExpression(value);
       if (ts.isCallExpression(v) && isSdkRef(this.sdk, v.expression, "scorer")) this.add(this.analyzeCall(v, nameNode, exportName), null);
       else if (ts.isClassExpression(v) && extendsScorer(this.sdk, v)) this.add(this.analyzeClass(v, nameNode, exportName), null);
+      else if (judgeExpression(this.sdk, v)) this.add(this.analyzeJudge(v, nameNode, exportName), null);
       else if (ts.isIdentifier(v)) pending.push({ exportName, local: v.text, node });
     };
 
@@ -510,6 +543,31 @@ class FileScan {
       if (c) return c;
     }
     return e;
+  }
+
+  /** An SDK judge: named by a literal `name` option, else the judge's default name (judgeDefs.ts). */
+  private analyzeJudge(e: ts.Expression, varName: ts.Identifier | null, exportName: string | null): ScorerAnalysis {
+    const found = judgeExpression(this.sdk, e) as { node: ts.NewExpression | ts.CallExpression; judge: string };
+    const options = judgeOptions(found.node);
+    const opts = this.readOptions(options ? options.properties : []);
+    const name = opts.name?.value ?? JUDGE_CLASSES[found.judge] ?? varName?.text ?? DEFAULT_NAME;
+    return {
+      def: {
+        name,
+        exportName,
+        file: this.file,
+        kind: ts.isNewExpression(found.node) ? "class" : "function",
+        range: this.range(found.node),
+        nameRange: this.range(opts.name?.node ?? varName ?? found.node.expression),
+        aggregations: opts.aggregations?.names ?? null,
+        params: [],
+        description: opts.description,
+      },
+      localName: varName?.text ?? null,
+      paramElements: [],
+      aggregationElements: opts.aggregations?.elements ?? [],
+      feedbackArrays: [],
+    };
   }
 
   private analyzeCall(call: ts.CallExpression, varName: ts.Identifier | null, exportName: string | null): ScorerAnalysis {
