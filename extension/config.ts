@@ -38,7 +38,7 @@ export function resolveDbPath(settings: Settings, context: vscode.ExtensionConte
   return path.isAbsolute(substituted) ? substituted : path.join(folder || context.globalStorageUri.fsPath, substituted);
 }
 
-export function serverInitOptions(context: vscode.ExtensionContext): ServerInitOptions {
+export function serverInitOptions(context: vscode.ExtensionContext, judgeApiKey: string | null = null): ServerInitOptions {
   const s = readSettings();
   return {
     dbPath: resolveDbPath(s, context),
@@ -53,5 +53,9 @@ export function serverInitOptions(context: vscode.ExtensionContext): ServerInitO
     scorerTimeoutMs: Math.round(s["scorers.timeoutSeconds"] * 1000),
     scorerMemoryLimitMB: s["scorers.memoryLimitMB"],
     maxActiveScorers: s["monitoring.maxActiveScorers"],
+    judgeBaseUrl: s["judges.baseUrl"] || null,
+    judgeModel: s["judges.model"] || null,
+    judgeApiKey,
+    judgeMaxConcurrency: s["judges.maxConcurrency"],
   };
 }

@@ -21,6 +21,7 @@ import { StatusNotification } from "../protocol/lsp";
 import type { ServerStatus } from "../protocol/status";
 import { serverInitOptions } from "./config";
 import { log } from "./log";
+import { JUDGE_API_KEY_SECRET } from "./judges/judgeApiKey";
 
 const MAX_RESTARTS = 5;
 const RESTART_WINDOW_MS = 3 * 60_000;
@@ -49,7 +50,11 @@ export class ServerClient implements vscode.Disposable {
 
   constructor(private readonly context: vscode.ExtensionContext) {}
 
+  /** The judge API key from SecretStorage, read before each start (the init options are built synchronously). */
+  private judgeApiKey: string | null = null;
+
   async start(): Promise<void> {
+    this.judgeApiKey = (await this.context.secrets.get(JUDGE_API_KEY_SECRET).then(undefined, () => undefined)) ?? null;
     const serverModule = this.context.asAbsolutePath("dist/server.js");
     const serverOptions: ServerOptions = {
       run: { module: serverModule, transport: TransportKind.ipc },
@@ -64,7 +69,7 @@ export class ServerClient implements vscode.Disposable {
       ],
       outputChannel: vscode.window.createOutputChannel("ScoreLens Server", { log: true }),
       synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher("**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts}") },
-      initializationOptions: () => serverInitOptions(this.context),
+      initializationOptions: () => serverInitOptions(this.context, this.judgeApiKey),
       errorHandler: {
         error: (error, _message, count): ErrorHandlerResult => {
           log.warn(`connection error #${count ?? 0}: ${error.message}`);

@@ -12,6 +12,7 @@ export const COMMAND_IDS = [
   "scorelens.runScorers",
   "scorelens.toggleWatch",
   "scorelens.compareRuns",
+  "scorelens.setJudgeApiKey",
   "scorelens.createDataset",
   "scorelens.importDataset",
   "scorelens.exportDataset",

@@ -15,6 +15,9 @@ export const Settings = z.object({
   "scorers.timeoutSeconds": z.number().min(1).max(3600).default(30),
   "scorers.memoryLimitMB": z.number().int().min(64).max(16384).default(512),
   "monitoring.maxActiveScorers": z.number().int().min(1).max(1000).default(20),
+  "judges.baseUrl": z.string().default(""),
+  "judges.model": z.string().default(""),
+  "judges.maxConcurrency": z.number().int().min(1).max(64).default(4),
 });
 export type Settings = z.infer<typeof Settings>;
 export const SETTINGS_SECTION = "scorelens";
@@ -27,6 +30,9 @@ export const REQUIRES_SERVER_RESTART: ReadonlyArray<keyof Settings> = [
   "scorers.timeoutSeconds",
   "scorers.memoryLimitMB",
   "monitoring.maxActiveScorers",
+  "judges.baseUrl",
+  "judges.model",
+  "judges.maxConcurrency",
 ];
 
 /** Options the extension passes to the server at startup (LSP initializationOptions). */
@@ -46,5 +52,14 @@ export const ServerInitOptions = z.object({
   scorerMemoryLimitMB: z.number().int().min(64).default(512),
   /** Registered scorers that may be active at once (MLflow's default is 20). */
   maxActiveScorers: z.number().int().min(1).default(20),
+  /**
+   * The default model of LLM judges (OpenAI-compatible endpoint). The API key comes from VS Code's
+   * SecretStorage, travels only in this in-memory message, and reaches judges as an environment
+   * variable of the server process: never a setting, the database or a log.
+   */
+  judgeBaseUrl: z.string().nullable().default(null),
+  judgeModel: z.string().nullable().default(null),
+  judgeApiKey: z.string().nullable().default(null),
+  judgeMaxConcurrency: z.number().int().min(1).default(4),
 });
 export type ServerInitOptions = z.infer<typeof ServerInitOptions>;

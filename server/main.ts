@@ -21,6 +21,7 @@ import { CancelRunRequest, GetRunRequest, ListRunsRequest, RunLoggedNotification
 import { registerRunCompareHandlers } from "./handlers/runCompareHandlers";
 import { registerRunTableHandlers } from "./handlers/runTableHandlers";
 import { registerMonitoringHandlers } from "./handlers/monitoringHandlers";
+import { applyJudgeEnvironment } from "./scorers/judgeEnvironment";
 import { MonitoringService } from "./monitoring/service";
 import { monitoringHttpApi } from "./monitoring/httpRoutes";
 import { registerDatasetHandlers } from "./handlers/datasetHandlers";
@@ -56,6 +57,7 @@ connection.onInitialize((params) => {
   }
   options = parsed.data;
   const o = parsed.data;
+  applyJudgeEnvironment(o);
   scorers = new ScorerFeatures(connection, {
     workspaceFolders: o.workspaceFolders,
     trusted: o.trusted,

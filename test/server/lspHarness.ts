@@ -38,6 +38,10 @@ export function initOptions(dbPath: string, over: Partial<ServerInitOptions> = {
     scorerTimeoutMs: 30_000,
     scorerMemoryLimitMB: 512,
     maxActiveScorers: 20,
+    judgeBaseUrl: null,
+    judgeModel: null,
+    judgeApiKey: null,
+    judgeMaxConcurrency: 4,
     ...over,
   };
 }
