@@ -17,6 +17,7 @@ import { createDatasetFromTraces, exportDataset, importDataset } from "./dataset
 import { ScorerRef, TraceSelection } from "../protocol/scoring";
 import { ListDatasetsRequest } from "../protocol/lsp";
 import { z } from "zod";
+import { bareTraceId } from "../protocol/format";
 
 export interface Ctx {
   context: vscode.ExtensionContext;
@@ -65,7 +66,6 @@ async function pickTrace(ctx: Ctx, title: string, exclude?: string): Promise<str
 }
 
 const isId = (v: unknown): v is string => typeof v === "string" && /^(tr-)?[0-9a-f]{32}$/.test(v);
-const bare = (id: string) => (id.startsWith("tr-") ? id.slice(3) : id);
 
 export const COMMANDS: Record<CommandId, Handler> = {
   "scorelens.showServerStatus": (ctx) => StatusPanel.show(ctx.context, ctx.client),
@@ -77,13 +77,13 @@ export const COMMANDS: Record<CommandId, Handler> = {
   "scorelens.showTraces": () => vscode.commands.executeCommand("scorelens.traces.focus"),
   "scorelens.refreshTraces": (ctx) => ctx.tracesView.refresh(),
   "scorelens.openTrace": async (ctx, traceId) => {
-    const id = isId(traceId) ? bare(traceId) : await pickTrace(ctx, "Open which trace?");
+    const id = isId(traceId) ? bareTraceId(traceId) : await pickTrace(ctx, "Open which trace?");
     if (id) TracePanel.show(ctx.context, ctx.client, id);
   },
   "scorelens.compareTraces": async (ctx, left, right) => {
-    const l = isId(left) ? bare(left) : await pickTrace(ctx, "Compare: first trace");
+    const l = isId(left) ? bareTraceId(left) : await pickTrace(ctx, "Compare: first trace");
     if (!l) return;
-    const r = isId(right) ? bare(right) : await pickTrace(ctx, "Compare: second trace", l);
+    const r = isId(right) ? bareTraceId(right) : await pickTrace(ctx, "Compare: second trace", l);
     if (r) ComparePanel.show(ctx.context, ctx.client, l, r);
   },
   "scorelens.runScorer": async (ctx, file, name, target) => {

@@ -231,3 +231,8 @@ export function windowAround(text: string, caret: number, width: number): { text
   }
   return { text: prefix + text.slice(start, end) + suffix, caret: caret - start + prefix.length };
 }
+
+/** A trace id without MLflow's "tr-" request-id prefix (stored ids are bare hex). */
+export function bareTraceId(id: string): string {
+  return id.startsWith("tr-") ? id.slice(3) : id;
+}

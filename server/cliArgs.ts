@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { DATASET_FORMATS, type DatasetFormat } from "../protocol/datasets";
 import { parseThreshold, ThresholdSyntaxError, type ThresholdSpec } from "./eval/thresholds";
 import { MONITORING_HELP, MonitoringUsageError, parseMonitoringArgs, type MonitoringCliCommand } from "./monitoring/cliArgs";
+import { bareTraceId } from "../protocol/format";
 
 export const EVAL_HELP = `  scorelens eval --scorers GLOB... [--last N | --filter FILTER [--last N] | --dataset NAME | --data FILE]
                  [--json FILE|-] [--junit FILE] [--fail-under METRIC=N]... [--fail-over METRIC=N]... [--timeout SECONDS] [--db PATH]
@@ -215,7 +216,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     case "trace": {
       const id = parsed.positionals[0];
       if (!id) throw new UsageError("trace: missing trace ID (scorelens trace ID)");
-      return { cmd: "trace", db, id: id.startsWith("tr-") ? id.slice(3) : id, json: v.json ?? false };
+      return { cmd: "trace", db, id: bareTraceId(id), json: v.json ?? false };
     }
     case "import":
       if (parsed.positionals.length === 0) throw new UsageError("import: name at least one FILE");
@@ -225,7 +226,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
         cmd: "export",
         db,
         last: intArg("last", v.last, 100, 1, 10_000_000),
-        traceIds: (v.trace ?? []).map((id) => (id.startsWith("tr-") ? id.slice(3) : id)),
+        traceIds: (v.trace ?? []).map(bareTraceId),
         filter: v.filter ?? null,
         jsonl: v.jsonl ?? false,
       };

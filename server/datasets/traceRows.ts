@@ -10,6 +10,7 @@ import { searchTraces } from "../search/traceSearch";
 import { AssessmentQueries } from "../store/assessmentQueries";
 import type { Db } from "../store/db";
 import { TraceQueries } from "../store/traceQueries";
+import { bareTraceId } from "../../protocol/format";
 
 export interface TraceRowsSelection {
   /** Trace ids ("tr-…" or bare), in the order given. */
@@ -22,7 +23,6 @@ export interface TraceRowsSelection {
 
 export const DEFAULT_TRACE_LIMIT = 1000;
 
-const bare = (id: string): string => (id.startsWith("tr-") ? id.slice(3) : id);
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Thrown for a trace id the store doesn't have. */
@@ -39,7 +39,7 @@ export class TraceRowBuilder {
 
   /** The row for one stored trace, or null when the store has no such trace. */
   rowFor(traceId: string): DatasetRow | null {
-    const id = bare(traceId);
+    const id = bareTraceId(traceId);
     const summary = this.traces.getSummary(id);
     if (!summary) return null;
     const args = scorerArgsFromTrace({ summary, spans: this.traces.getSpans(id), assessments: this.assessments.listForTrace(id) });
@@ -57,7 +57,7 @@ export class TraceRowBuilder {
     const ids: string[] = [];
     const seen = new Set<string>();
     for (const raw of sel.traceIds ?? []) {
-      const id = bare(raw.trim());
+      const id = bareTraceId(raw.trim());
       if (id === "" || seen.has(id)) continue;
       seen.add(id);
       ids.push(id);

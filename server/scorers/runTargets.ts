@@ -8,6 +8,7 @@ import { DatasetStore } from "../datasets/datasetStore";
 import { searchTraces } from "../search/traceSearch";
 import type { Db } from "../store/db";
 import type { ScoreItem } from "./runtime/workerProtocol";
+import { bareTraceId } from "../../protocol/format";
 
 export interface RunTargets {
   /** One id per thing to score, in order (trace ids, or "row-<index>" for rows without a trace). */
@@ -19,10 +20,6 @@ export interface RunTargets {
 }
 
 export class SelectionError extends Error {}
-
-export function bareTraceId(id: string): string {
-  return id.startsWith("tr-") ? id.slice(3) : id;
-}
 
 export function resolveTargets(db: Db, s: TraceSelection): RunTargets {
   const plain = (ids: string[]): RunTargets => ({ ids, datasetRows: ids.map(() => null), items: null });

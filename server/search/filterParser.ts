@@ -14,6 +14,7 @@
 import { FilterSyntaxError } from "./filterErrors";
 import { tokenize, type Token } from "./filterLexer";
 import { compileRegex } from "./searchFunctions";
+import { bareTraceId } from "../../protocol/format";
 
 export type Operator =
   | "="
@@ -478,7 +479,7 @@ class Parser {
         }
       }
       if (spec.value === "traceId") {
-        const pattern = stripRequestIdPrefix(v.value);
+        const pattern = bareTraceId(v.value);
         return { type: "string", value: op === "RLIKE" ? pattern : pattern.toLowerCase() };
       }
       return v;
@@ -505,7 +506,7 @@ class Parser {
       case "traceId": {
         if (v.type === "boolean") this.fail(t, `${label} needs a quoted string but found ${t.raw}`);
         const s = v.type === "number" ? t.raw : v.value;
-        return { type: "string", value: spec.value === "traceId" ? stripRequestIdPrefix(s).toLowerCase() : s };
+        return { type: "string", value: spec.value === "traceId" ? bareTraceId(s).toLowerCase() : s };
       }
       case "json":
         if (numeric) {
@@ -520,9 +521,6 @@ class Parser {
   }
 }
 
-function stripRequestIdPrefix(s: string): string {
-  return s.startsWith("tr-") ? s.slice(3) : s;
-}
 
 function isWord(t: Token, w: string): boolean {
   return t.type === "word" && t.value.toUpperCase() === w;
