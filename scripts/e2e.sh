@@ -8,7 +8,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export PATH="$ROOT/node_modules/.bin:$PATH"
 cd "$ROOT"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/scorelens-e2e.XXXXXX")
-SHOTS="$ROOT/test-output/e2e"
+SHOTS="${E2E_SHOTS_DIR:-$ROOT/test-output/e2e}"
 rm -rf "$SHOTS" && mkdir -p "$SHOTS"
 VSIX=$(bash scripts/package.sh --out "$WORK/scorelens.vsix" | tail -1)
 export SCORELENS_E2E_OTLP_PORT=${SCORELENS_E2E_OTLP_PORT:-$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}
