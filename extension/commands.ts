@@ -13,6 +13,7 @@ import type { WatchMode } from "./scorers/watchMode";
 import { compareRuns } from "./scorers/compareRunsCommand";
 import { MONITORING_COMMANDS } from "./monitoring/monitoringCommands";
 import { setJudgeApiKey } from "./judges/judgeApiKey";
+import { chooseJudgeModel } from "./judges/chooseJudgeModel";
 import { createDatasetFromTraces, exportDataset, importDataset } from "./datasets/datasetCommands";
 import { ScorerRef, TraceSelection } from "../protocol/scoring";
 import { ListDatasetsRequest } from "../protocol/lsp";
@@ -100,6 +101,7 @@ export const COMMANDS: Record<CommandId, Handler> = {
   "scorelens.importDataset": (ctx) => importDataset(scorerCtx(ctx)),
   "scorelens.exportDataset": (ctx) => exportDataset(scorerCtx(ctx)),
   "scorelens.setJudgeApiKey": (ctx) => setJudgeApiKey(ctx.context, ctx.client),
+  "scorelens.chooseJudgeModel": (ctx) => chooseJudgeModel(ctx.context, ctx.client),
   "scorelens.compareRuns": (ctx, head, base) => compareRuns(ctx, typeof head === "string" ? head : undefined, typeof base === "string" ? base : undefined),
   "scorelens.runScorerOn": (ctx, file, name) => runScorerOn(scorerCtx(ctx), str(file, "scorer file"), str(name, "scorer name")),
   "scorelens.runScorerPick": (ctx) => pickAndRunScorer(scorerCtx(ctx)),

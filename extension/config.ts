@@ -57,5 +57,7 @@ export function serverInitOptions(context: vscode.ExtensionContext, judgeApiKey:
     judgeModel: s["judges.model"] || null,
     judgeApiKey,
     judgeMaxConcurrency: s["judges.maxConcurrency"],
+    judgeProvider: s["judges.provider"],
+    judgeVscodeModel: s["judges.vscodeModel"],
   };
 }

@@ -22,6 +22,8 @@ import type { ServerStatus } from "../protocol/status";
 import { serverInitOptions } from "./config";
 import { log } from "./log";
 import { JUDGE_API_KEY_SECRET } from "./judges/judgeApiKey";
+import { answerLanguageModelChat } from "./judges/languageModelHost";
+import { LanguageModelChatRequest } from "../protocol/languageModel";
 
 const MAX_RESTARTS = 5;
 const RESTART_WINDOW_MS = 3 * 60_000;
@@ -79,6 +81,8 @@ export class ServerClient implements vscode.Disposable {
       },
     };
     this.client = new LanguageClient("scorelens", "ScoreLens Server", serverOptions, clientOptions);
+    // Judges using VS Code's language models (protocol/languageModel.ts): the server asks, we answer.
+    this.client.onRequest(LanguageModelChatRequest.method, (params: unknown, token: vscode.CancellationToken) => answerLanguageModelChat(params, token));
     this.client.onDidChangeState((e) => {
       if (e.newState === State.Running) {
         this.state.phase = "running";
@@ -169,7 +173,32 @@ export class ServerClient implements vscode.Disposable {
     return parsed.data;
   }
 
-  async restart(): Promise<void> {
+  private restarting: Promise<void> | null = null;
+  private restartAgain = false;
+
+  /**
+   * Restarts the server. Calls while one is under way are coalesced into one more restart after
+   * it (several settings written in a row, e.g. by "Choose LLM Judge Model…", each ask for one).
+   */
+  restart(): Promise<void> {
+    if (this.restarting) {
+      this.restartAgain = true;
+      return this.restarting;
+    }
+    this.restarting = (async () => {
+      try {
+        do {
+          this.restartAgain = false;
+          await this.restartOnce();
+        } while (this.restartAgain);
+      } finally {
+        this.restarting = null;
+      }
+    })();
+    return this.restarting;
+  }
+
+  private async restartOnce(): Promise<void> {
     this.restartTimes.length = 0;
     this.state.phase = "restarting";
     this.state.status = null;

@@ -13,6 +13,7 @@ export const COMMAND_IDS = [
   "scorelens.toggleWatch",
   "scorelens.compareRuns",
   "scorelens.setJudgeApiKey",
+  "scorelens.chooseJudgeModel",
   "scorelens.createDataset",
   "scorelens.importDataset",
   "scorelens.exportDataset",

@@ -18,6 +18,8 @@ export const Settings = z.object({
   "judges.baseUrl": z.string().default(""),
   "judges.model": z.string().default(""),
   "judges.maxConcurrency": z.number().int().min(1).max(64).default(4),
+  "judges.provider": z.enum(["openai", "vscode"]).default("openai"),
+  "judges.vscodeModel": z.string().default(""),
 });
 export type Settings = z.infer<typeof Settings>;
 export const SETTINGS_SECTION = "scorelens";
@@ -33,6 +35,8 @@ export const REQUIRES_SERVER_RESTART: ReadonlyArray<keyof Settings> = [
   "judges.baseUrl",
   "judges.model",
   "judges.maxConcurrency",
+  "judges.provider",
+  "judges.vscodeModel",
 ];
 
 /** Options the extension passes to the server at startup (LSP initializationOptions). */
@@ -61,5 +65,12 @@ export const ServerInitOptions = z.object({
   judgeModel: z.string().nullable().default(null),
   judgeApiKey: z.string().nullable().default(null),
   judgeMaxConcurrency: z.number().int().min(1).default(4),
+  /**
+   * The default provider of LLM judges: "openai" (the endpoint above) or "vscode" (VS Code's
+   * Language Model API, through the server's bridge to the editor). Optional: absent = "openai".
+   */
+  judgeProvider: z.enum(["openai", "vscode"]).optional(),
+  /** With "vscode": `vendor/family`, `family` or "" (any model), e.g. "copilot/gpt-4o". */
+  judgeVscodeModel: z.string().optional(),
 });
 export type ServerInitOptions = z.infer<typeof ServerInitOptions>;

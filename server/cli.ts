@@ -6,6 +6,7 @@ import { HELP, parseCli, UsageError, type CliCommand } from "./cliArgs";
 import { openDatabase } from "./store/db";
 import { TraceQueries } from "./store/traceQueries";
 import { log } from "./log";
+import { judgeEnvironmentNote } from "./scorers/judgeEnvironment";
 import { importFile } from "./core/traceImport";
 import { assessmentsForTrace, toMlflowAssessment } from "./store/mlflowAssessments";
 import { exportMlflowTraceJson } from "./wire/mlflowTraceJson";
@@ -47,6 +48,8 @@ async function serve(c: Extract<CliCommand, { cmd: "serve" }>): Promise<void> {
   // One machine-readable line on stdout, so scripts and tests can find the port.
   out(JSON.stringify({ event: "listening", port: st.otlpPort, endpoint: st.otlpEndpoint, db: dbPath, pid: process.pid }));
   if (st.portNote) log.warn(st.portNote);
+  const judgeNote = judgeEnvironmentNote();
+  if (judgeNote) log.warn(judgeNote);
   let stopping = false;
   const stop = (sig: string) => {
     if (stopping) return;

@@ -22,6 +22,7 @@ import { registerRunCompareHandlers } from "./handlers/runCompareHandlers";
 import { registerRunTableHandlers } from "./handlers/runTableHandlers";
 import { registerMonitoringHandlers } from "./handlers/monitoringHandlers";
 import { applyJudgeEnvironment } from "./scorers/judgeEnvironment";
+import { LanguageModelBridge, lspLanguageModelHost } from "./ingest/languageModelBridge";
 import { MonitoringService } from "./monitoring/service";
 import { monitoringHttpApi } from "./monitoring/httpRoutes";
 import { registerDatasetHandlers } from "./handlers/datasetHandlers";
@@ -46,11 +47,12 @@ let handlers: TraceHandlers | null = null;
 let runs: RunManager | null = null;
 let scorers: ScorerFeatures | null = null;
 let options: ServerInitOptions | null = null;
+let lmBridge: LanguageModelBridge | null = null;
 
 process.on("uncaughtException", (e) => log.error("uncaught exception in the server:", e));
 process.on("unhandledRejection", (e) => log.error("unhandled rejection in the server:", e));
 
-connection.onInitialize((params) => {
+connection.onInitialize(async (params) => {
   const parsed = ServerInitOptions.safeParse(params.initializationOptions);
   if (!parsed.success) {
     throw new Error(`invalid initializationOptions: ${formatZodError(parsed.error)}`);
@@ -58,6 +60,14 @@ connection.onInitialize((params) => {
   options = parsed.data;
   const o = parsed.data;
   applyJudgeEnvironment(o);
+  // Judges reach the editor's language models (vscode.lm) through this bridge; workers copy the
+  // environment when they start, so it is set here, before anything can create a pool.
+  try {
+    lmBridge = await LanguageModelBridge.start(lspLanguageModelHost(connection));
+    Object.assign(process.env, lmBridge.env());
+  } catch (e) {
+    log.warn("the VS Code language model bridge could not start; judges using VS Code's models will fail:", e);
+  }
   scorers = new ScorerFeatures(connection, {
     workspaceFolders: o.workspaceFolders,
     trusted: o.trusted,
@@ -227,6 +237,7 @@ async function shutdown(): Promise<void> {
     await monitoring?.dispose();
     await runs?.dispose();
     await server?.close();
+    await lmBridge?.close();
   } catch (e) {
     log.error("error while closing the store:", e);
   }

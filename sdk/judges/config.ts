@@ -8,9 +8,14 @@
  * - `SCORELENS_JUDGE_MODEL`: the model (Azure: the deployment's model name, for pricing);
  * - `SCORELENS_JUDGE_API_KEY`, else `OPENAI_API_KEY`: the key (optional for local servers);
  * - `SCORELENS_JUDGE_API_VERSION`: Azure OpenAI's `api-version` (switches the key to the `api-key` header);
- * - `SCORELENS_JUDGE_MAX_CONCURRENCY`: the process-wide cap on simultaneous model calls (default 4).
+ * - `SCORELENS_JUDGE_MAX_CONCURRENCY`: the process-wide cap on simultaneous model calls (default 4);
+ * - `SCORELENS_JUDGE_PROVIDER`: `openai` (default: the endpoint above) or `vscode` (VS Code's
+ *   Language Model API through the editor, see vscodeProvider.ts), with `SCORELENS_JUDGE_VSCODE_MODEL`
+ *   = `vendor/family`, `family` or empty (any model).
  */
+import { JudgeConfigError } from "./errors";
 import type { ModelProvider } from "./provider";
+import { parseVSCodeModelSelector, VSCodeLanguageModelProvider } from "./vscodeProvider";
 
 /** An OpenAI-compatible chat-completions endpoint. */
 export interface JudgeModelConfig {
@@ -100,9 +105,30 @@ export function judgeModelFromEnv(env: Env = processEnv()): JudgeModelConfig | n
   return config;
 }
 
+export type JudgeProviderKind = "openai" | "vscode";
+
+/** `SCORELENS_JUDGE_PROVIDER`: `openai` (also when unset) or `vscode`; anything else throws {@link JudgeConfigError}. */
+export function judgeProviderFromEnv(env: Env = processEnv()): JudgeProviderKind {
+  const raw = nonEmpty(env["SCORELENS_JUDGE_PROVIDER"])?.toLowerCase();
+  if (raw === undefined || raw === "openai") return "openai";
+  if (raw === "vscode") return "vscode";
+  throw new JudgeConfigError(`SCORELENS_JUDGE_PROVIDER must be "openai" or "vscode", got ${JSON.stringify(env["SCORELENS_JUDGE_PROVIDER"])}`);
+}
+
+/** One provider per selector text, so the model it learnt from its first answer is kept. */
+let vscodeDefault: { key: string; provider: VSCodeLanguageModelProvider } | null = null;
+
+function vscodeModelFromEnv(env: Env): VSCodeLanguageModelProvider {
+  const key = nonEmpty(env["SCORELENS_JUDGE_VSCODE_MODEL"]) ?? "";
+  if (vscodeDefault?.key !== key) vscodeDefault = { key, provider: new VSCodeLanguageModelProvider(parseVSCodeModelSelector(key)) };
+  return vscodeDefault.provider;
+}
+
 /** The configured default model: `configureJudges({ defaultModel })`, else the environment, else null. */
 export function defaultJudgeModel(): JudgeModelConfig | ModelProvider | null {
-  return settings.defaultModel ?? judgeModelFromEnv();
+  if (settings.defaultModel !== null) return settings.defaultModel;
+  const env = processEnv();
+  return judgeProviderFromEnv(env) === "vscode" ? vscodeModelFromEnv(env) : judgeModelFromEnv(env);
 }
 
 /** The concurrency cap: `configureJudges`, else `SCORELENS_JUDGE_MAX_CONCURRENCY`, else {@link DEFAULT_MAX_CONCURRENCY}. */

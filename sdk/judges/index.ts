@@ -5,7 +5,15 @@ export { RetrievalGroundedness, RetrievalRelevance, RetrievalSufficiency } from 
 export { customPromptJudge, makeJudge, type CustomPromptJudgeOptions, type MakeJudgeOptions, type FeedbackValueType } from "./custom";
 export { TEMPLATE_VARIABLES, type TemplateVariable } from "./template";
 export { OpenAICompatibleProvider, type ModelProvider, type ChatMessage, type ChatCompletion } from "./provider";
-export { configureJudges, judgeModelFromEnv, DEFAULT_MAX_CONCURRENCY, type JudgeModelConfig, type ConfigureJudgesOptions } from "./config";
+export { configureJudges, judgeModelFromEnv, judgeProviderFromEnv, DEFAULT_MAX_CONCURRENCY, type JudgeModelConfig, type ConfigureJudgesOptions, type JudgeProviderKind } from "./config";
+export {
+  VSCodeLanguageModelProvider,
+  vscodeLanguageModel,
+  parseVSCodeModelSelector,
+  VSCODE_PROVIDER_NEEDS_EDITOR,
+  type VSCodeModelSelector,
+  type VSCodeLanguageModelOptions,
+} from "./vscodeProvider";
 export { JudgeModelError, JudgeTimeoutError, JudgeParseError, JudgeInputError, JudgeConfigError } from "./errors";
 export { JUDGE_PRICES, priceFor, type ModelPrice } from "./prices";
 export { estimateJudgeCost, CHARS_PER_TOKEN, DEFAULT_AVG_INPUT_CHARS, type EstimateJudgeCostOptions, type JudgeCostEstimate } from "./cost";

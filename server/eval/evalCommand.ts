@@ -12,6 +12,7 @@ import type { TraceSelection } from "../../protocol/scoring";
 import type { EvalCliOptions } from "../cliArgs";
 import { VERSION } from "../core/version";
 import { DatasetStore, readDatasetFile } from "../datasets/datasetStore";
+import { judgeEnvironmentNote } from "../scorers/judgeEnvironment";
 import { RunManager } from "../scorers/runManager";
 import { openDatabase } from "../store/db";
 import { TraceQueries } from "../store/traceQueries";
@@ -69,6 +70,8 @@ export async function runEvalCommand(c: EvalCliOptions, io: EvalIo): Promise<num
     } else {
       selection = c.selection;
     }
+    const judgeNote = judgeEnvironmentNote();
+    if (judgeNote) io.err(`note: ${judgeNote}`);
     io.err(`running ${defs.map((d) => d.name).join(", ")} …`);
     const run = await manager.run({ scorers: defs.map((d) => ({ file: d.file, scorerName: d.exportName ?? d.name, aggregations: d.aggregations })), selection });
     const { rows } = manager.store.rows(run.runId, 0, Number.MAX_SAFE_INTEGER);
