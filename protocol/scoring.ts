@@ -96,6 +96,19 @@ export type TraceSelection = z.infer<typeof TraceSelection>;
 export const RunStatus = z.enum(["running", "completed", "cancelled", "failed"]);
 export type RunStatus = z.infer<typeof RunStatus>;
 
+/** What a run's LLM judges used: totals of the judges' Feedback metadata (protocol/judgeCost.ts judgeUsageOf). */
+export const JudgeUsage = z.object({
+  /** Model calls (Feedbacks with judge call metadata). */
+  calls: z.number().int().min(0),
+  inputTokens: z.number().int().min(0),
+  outputTokens: z.number().int().min(0),
+  /** USD summed over the calls that had a price; null when none had one. */
+  costUsd: z.number().min(0).nullable(),
+  /** The models that answered, in order of first use. */
+  models: z.array(z.string()),
+});
+export type JudgeUsage = z.infer<typeof JudgeUsage>;
+
 /** One evaluation run: scorers over a trace selection. */
 export const EvalRun = z.object({
   runId: z.string(),
@@ -112,6 +125,8 @@ export const EvalRun = z.object({
   aggregates: z.array(AggregateMetric),
   /** Set when the run failed as a whole (bundle error, no traces…). */
   message: z.string().nullable(),
+  /** Totals of the LLM judge calls the run made; absent when it made none. */
+  judgeUsage: JudgeUsage.optional(),
 });
 export type EvalRun = z.infer<typeof EvalRun>;
 

@@ -193,6 +193,9 @@ export const ResultsRow = defineRequest("results/row", "webviewToHost", z.object
 /** The table indexes of the rows matching a text filter (trace, values, rationales, errors; every word). */
 export const ResultsSearch = defineRequest("results/search", "webviewToHost", z.object({ text: z.string().max(1000) }), z.object({ rows: IntArray }));
 
+/** results and trace panels: open the trace of an LLM judge's call (an assessment's `scorelens.judge.trace_id`) in the trace panel. */
+export const JudgeTraceOpen = defineRequest("judge/openTrace", "webviewToHost", z.object({ traceId: z.string().regex(/^[0-9a-f]{32}$/) }), Ok);
+
 /** compare panel */
 export const CompareOpenTrace = defineRequest("compare/openTrace", "webviewToHost", z.object({ traceId: z.string() }), Ok);
 
@@ -220,6 +223,7 @@ export const WEBVIEW_REQUESTS = {
   [TraceCompareWith.method]: TraceCompareWith,
   [TraceCopyId.method]: TraceCopyId,
   [CompareOpenTrace.method]: CompareOpenTrace,
+  [JudgeTraceOpen.method]: JudgeTraceOpen,
   [ResultsOpenTrace.method]: ResultsOpenTrace,
   [ResultsCancel.method]: ResultsCancel,
   [ResultsRerun.method]: ResultsRerun,

@@ -7,6 +7,7 @@ import { openDatabase } from "./store/db";
 import { TraceQueries } from "./store/traceQueries";
 import { log } from "./log";
 import { judgeEnvironmentNote } from "./scorers/judgeEnvironment";
+import { judgeTracesToStore } from "./scorers/runManager";
 import { importFile } from "./core/traceImport";
 import { assessmentsForTrace, toMlflowAssessment } from "./store/mlflowAssessments";
 import { exportMlflowTraceJson } from "./wire/mlflowTraceJson";
@@ -42,6 +43,7 @@ async function serve(c: Extract<CliCommand, { cmd: "serve" }>): Promise<void> {
     await server.close();
     throw new Error(`${dbPath} is already served by another ScoreLens server (pid ${st.ownerPid ?? "?"}) on port ${st.otlpPort ?? "?"}`);
   }
+  judgeTracesToStore(server.db); // registered judges' own traces come back to this store, whatever its port
   const monitoring = new MonitoringService({ db: server.db, isOwner: () => server.isOwner, maxActive: c.maxActiveScorers });
   server.onCommitted(() => monitoring.notifyCommitted());
   server.setMonitoringApi(monitoringHttpApi(monitoring));

@@ -26,7 +26,7 @@ import { LanguageModelBridge, lspLanguageModelHost } from "./ingest/languageMode
 import { MonitoringService } from "./monitoring/service";
 import { monitoringHttpApi } from "./monitoring/httpRoutes";
 import { registerDatasetHandlers } from "./handlers/datasetHandlers";
-import { RunManager } from "./scorers/runManager";
+import { judgeTracesToStore, RunManager } from "./scorers/runManager";
 import { ScorerFeatures } from "./handlers/scorerFeatures";
 import { formatZodError } from "../protocol/descriptors";
 import { ServerInitOptions } from "../protocol/settings";
@@ -100,6 +100,8 @@ connection.onInitialized(() => {
   })
     .then((s) => {
       server = s;
+      // before any worker pool exists: workers copy the environment when they start
+      judgeTracesToStore(s.db);
       handlers = new TraceHandlers(s);
       runs = new RunManager({
         db: s.db,

@@ -19,7 +19,7 @@ import "./lib/zodConfig";
 import { z } from "zod";
 import { formatCount } from "../protocol/format";
 import { NO_TRACE_STATE } from "../protocol/scoring";
-import { ResultsCancel, ResultsCompare, ResultsOpenTrace, ResultsRerun, ResultsRow, ResultsSearch, type ResultsSnapshot } from "../protocol/webview";
+import { JudgeTraceOpen, ResultsCancel, ResultsCompare, ResultsOpenTrace, ResultsRerun, ResultsRow, ResultsSearch, type ResultsSnapshot } from "../protocol/webview";
 import { h, replaceChildren } from "./lib/dom";
 import { getUiState, onSnapshot, request, setUiState } from "./lib/vscodeApi";
 import { sameSelection, type BarSelection } from "./results/chart";
@@ -401,7 +401,7 @@ function renderDetailPane(): void {
     replaceChildren(detailEl, ...renderDetailHead(null, { openTrace: () => undefined }));
     return;
   }
-  replaceChildren(detailEl, ...renderDetailHead(rowHead(i), { openTrace: () => openTrace(i) }), renderDetailBody(details.get(i)));
+  replaceChildren(detailEl, ...renderDetailHead(rowHead(i), { openTrace: () => openTrace(i) }), renderDetailBody(details.get(i), { openJudgeTrace }));
 }
 
 function updateActiveDescendant(): void {
@@ -481,6 +481,11 @@ function openTrace(i: number): void {
     return;
   }
   request(ResultsOpenTrace, { traceId: r.traceId }).catch((e: unknown) => reportError("Open trace", e));
+}
+
+/** Opens the trace of an LLM judge's call in the trace panel. */
+function openJudgeTrace(traceId: string): void {
+  request(JudgeTraceOpen, { traceId }).catch((e: unknown) => reportError("Open judge trace", e));
 }
 
 function setFilterText(text: string): void {

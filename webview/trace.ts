@@ -10,6 +10,7 @@ import {
   AssessmentDelete,
   ExpectationSet,
   FeedbackLog,
+  JudgeTraceOpen,
   SourceReveal,
   SpanGet,
   TraceCompareWith,
@@ -198,6 +199,9 @@ class TracePanel {
         this.localAdds.delete(id);
         this.mergeAssessments();
         toast("Assessment deleted");
+      },
+      openJudgeTrace: (traceId) => {
+        request(JudgeTraceOpen, { traceId }).catch((e: unknown) => toast(`Open judge trace failed: ${e instanceof Error ? e.message : String(e)}`, "error"));
       },
       revealSource: (spanId) => request(SourceReveal, { spanId }),
       savedTab,

@@ -1,9 +1,11 @@
 /**
- * Running scorers from lenses and the palette: picks the traces, shows progress with cancel,
- * opens the results panel, and reports the outcome.
+ * Running scorers from lenses and the palette: picks the traces (for an LLM judge, each choice
+ * shows the estimated judge calls, tokens and cost), shows progress with cancel, opens the
+ * results panel, and reports the outcome.
  */
 import * as crypto from "node:crypto";
 import * as vscode from "vscode";
+import { EstimateJudgeRunRequest, judgeEstimateText, perTraceEstimateText } from "../../protocol/judgeCost";
 import { CancelRunRequest, ListRunsRequest, ListScorersRequest, RunScorerRequest } from "../../protocol/lsp";
 import { runSummaryText, type EvalRun, type ScorerRef, type TraceSelection } from "../../protocol/scoring";
 import type { ServerClient } from "../serverClient";
@@ -73,18 +75,43 @@ function progressReporter(progress: vscode.Progress<{ message?: string; incremen
 }
 
 export async function runScorerOn(ctx: ScorerCtx, file: string, scorerName: string): Promise<void> {
-  const selection = await pickSelection(ctx, `Run ${scorerName} on…`);
+  const selection = await pickSelection(ctx, `Run ${scorerName} on…`, { file, scorerName });
   if (selection) await runScorer(ctx, file, scorerName, selection);
 }
 
-/** The "Run on…" quick pick: last N, the Traces view's filter or selection, a time range, a dataset. */
-export async function pickSelection(ctx: ScorerCtx, title: string): Promise<TraceSelection | undefined> {
+type PickItem = vscode.QuickPickItem & { make: () => Promise<TraceSelection | undefined>; known?: TraceSelection };
+
+/** How long the dialog waits for judge estimates before showing the choices without them. */
+const ESTIMATE_WAIT_MS = 2000;
+
+/**
+ * For an LLM judge: each choice's estimate ("≈100 judge calls · ~85k tokens · ~$0.02") in its
+ * detail line, per trace for choices whose size is not known yet. Other scorers: unchanged.
+ */
+async function withJudgeEstimates(ctx: ScorerCtx, scorer: ScorerRef, items: PickItem[]): Promise<PickItem[]> {
+  const known = items.flatMap((i) => (i.known ? [i.known] : []));
+  const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), ESTIMATE_WAIT_MS));
+  const asked = Promise.resolve()
+    .then(() => ctx.client.request(EstimateJudgeRunRequest, { file: scorer.file, scorerName: scorer.scorerName, selections: known }))
+    .catch(() => null);
+  const answer = await Promise.race([asked, timeout]);
+  if (!answer?.judge) return items;
+  let k = 0;
+  return items.map((item) => {
+    const estimate = item.known ? answer.estimates[k++] : answer.perTrace;
+    if (!estimate) return item;
+    return { ...item, detail: item.known ? `LLM judge: ${judgeEstimateText(estimate)}` : `LLM judge: ${perTraceEstimateText(estimate)}` };
+  });
+}
+
+/** The "Run on…" quick pick: last N, the Traces view's filter or selection, a time range, a dataset (with judge estimates for `judge`). */
+export async function pickSelection(ctx: ScorerCtx, title: string, judge?: ScorerRef): Promise<TraceSelection | undefined> {
   const n = lastN();
   const filter = ctx.currentFilter();
   const selected = ctx.selectedTraceIds();
-  type Item = vscode.QuickPickItem & { make: () => Promise<TraceSelection | undefined> };
+  type Item = PickItem;
   const items: Item[] = [
-    { label: `Last ${n} traces`, make: async () => ({ kind: "lastN", n }) },
+    { label: `Last ${n} traces`, make: async () => ({ kind: "lastN", n }), known: { kind: "lastN", n } },
     {
       label: "Last N traces…",
       make: async () => {
@@ -94,14 +121,20 @@ export async function pickSelection(ctx: ScorerCtx, title: string): Promise<Trac
     },
     {
       label: filter ? `Traces matching the Traces view filter` : "Traces matching a filter…",
-      ...(filter ? { description: filter } : {}),
+      ...(filter ? { description: filter, known: { kind: "filter", filter, limit: 100_000 } as TraceSelection } : {}),
       make: async () => {
         const f = filter || (await vscode.window.showInputBox({ prompt: "MLflow filter_string", placeHolder: "trace.status = 'ERROR' AND tag.env = 'prod'" }));
         return f ? { kind: "filter", filter: f, limit: 100_000 } : undefined;
       },
     },
     ...(selected.length
-      ? [{ label: `The ${selected.length} selected trace${selected.length === 1 ? "" : "s"}`, make: async () => ({ kind: "traceIds", traceIds: selected }) as TraceSelection }]
+      ? [
+          {
+            label: `The ${selected.length} selected trace${selected.length === 1 ? "" : "s"}`,
+            make: async () => ({ kind: "traceIds", traceIds: selected }) as TraceSelection,
+            known: { kind: "traceIds", traceIds: selected } as TraceSelection,
+          },
+        ]
       : []),
     {
       label: "A time range…",
@@ -131,7 +164,8 @@ export async function pickSelection(ctx: ScorerCtx, title: string): Promise<Trac
       },
     });
   }
-  const pick = await vscode.window.showQuickPick(items, { title });
+  // the picker opens at once (busy) while a judge's estimates are computed
+  const pick = await vscode.window.showQuickPick(judge ? withJudgeEstimates(ctx, judge, items) : items, { title });
   return pick?.make();
 }
 

@@ -18,7 +18,7 @@ import {
   seqOfRow,
   type RunTableRead,
 } from "../../protocol/runTable";
-import { ResultsCancel, ResultsCompare, ResultsOpenTrace, ResultsRerun, ResultsRow, ResultsSearch, type ResultsSnapshot } from "../../protocol/webview";
+import { JudgeTraceOpen, ResultsCancel, ResultsCompare, ResultsOpenTrace, ResultsRerun, ResultsRow, ResultsSearch, type ResultsSnapshot } from "../../protocol/webview";
 import { PreviousRunRequest } from "../../protocol/runCompareWebview";
 import { runDeltaText, type EvalRun } from "../../protocol/scoring";
 import type { ServerClient } from "../serverClient";
@@ -108,6 +108,10 @@ export class ResultsPanel implements vscode.Disposable {
     this.panel.webview.html = panelHtml(this.panel.webview, context.extensionUri, "results", "ScoreLens Results");
     this.host = new WebviewHost(this.panel.webview, "results", () => this.panel.visible, () => void this.push())
       .handle(ResultsOpenTrace, async (p) => {
+        await vscode.commands.executeCommand("scorelens.openTrace", p.traceId);
+        return { ok: true as const };
+      })
+      .handle(JudgeTraceOpen, async (p) => {
         await vscode.commands.executeCommand("scorelens.openTrace", p.traceId);
         return { ok: true as const };
       })

@@ -15,6 +15,7 @@ import {
   AssessmentDelete,
   ExpectationSet,
   FeedbackLog,
+  JudgeTraceOpen,
   SourceReveal,
   SpanGet,
   TraceCompareWith,
@@ -97,6 +98,11 @@ export class TracePanel implements vscode.Disposable {
       .handle(TraceCompareWith, async () => {
         // the compare command asks for the other trace (the same picker as the palette uses)
         await vscode.commands.executeCommand("scorelens.compareTraces", this.traceId);
+        return { ok: true as const };
+      })
+      .handle(JudgeTraceOpen, async (p) => {
+        // the judge's own trace opens in its own trace panel (the same command as the Traces view)
+        await vscode.commands.executeCommand("scorelens.openTrace", p.traceId);
         return { ok: true as const };
       })
       .handle(TraceCopyId, async () => {

@@ -12,7 +12,7 @@
  * Four characters per token is the usual rule of thumb for English text with GPT-style tokenizers;
  * code, JSON and non-Latin scripts take more tokens per character.
  */
-import type { LlmJudge } from "./judge";
+import type { JudgeCostProfile, LlmJudge } from "./judge";
 import { costFor } from "./prices";
 
 export const CHARS_PER_TOKEN = 4;
@@ -45,16 +45,35 @@ function count(value: number | undefined, fallback: number, what: string): numbe
   return value;
 }
 
-/** Approximate calls, tokens and cost of running `judge` over `options.traces` traces. */
-export function estimateJudgeCost(judge: LlmJudge, options: EstimateJudgeCostOptions): JudgeCostEstimate {
+export interface ProfileEstimateOptions {
+  /** How many traces (or dataset rows). */
+  traces: number;
+  /** Typical characters per trace that end up in the prompt. Default 2 000. */
+  avgInputChars?: number;
+  /** Typical answer length in tokens. Default: the profile's. */
+  avgOutputTokens?: number;
+}
+
+/** What {@link estimateFromProfile} returns: {@link JudgeCostEstimate} without the judge's name. */
+export type ProfileEstimate = Omit<JudgeCostEstimate, "judge">;
+
+/**
+ * Approximate calls, tokens and cost of `options.traces` traces judged by a judge with this
+ * profile calling `model` (null: none configured, so no cost). Pure: the editor uses it with the
+ * profile table (judgeProfiles.ts) and the stored traces' sizes, without a judge object.
+ */
+export function estimateFromProfile(profile: JudgeCostProfile, model: string | null, options: ProfileEstimateOptions): ProfileEstimate {
   const traces = Math.floor(count(options.traces, 0, "traces"));
-  const profile = judge.costProfile();
   const avgInputChars = count(options.avgInputChars, DEFAULT_AVG_INPUT_CHARS, "avgInputChars");
   const outputPerCall = count(options.avgOutputTokens, profile.outputTokensPerCall, "avgOutputTokens");
   const calls = traces * profile.callsPerTrace;
   const inputTokens = calls * Math.ceil((profile.promptChars + avgInputChars) / CHARS_PER_TOKEN);
   const outputTokens = Math.round(calls * outputPerCall);
-  const model = judge.modelName;
   const cost = model === null ? null : costFor(model, inputTokens, outputTokens);
-  return { judge: judge.name, model, calls, inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, costUsd: cost === null ? null : cost.totalCost };
+  return { model, calls, inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, costUsd: cost === null ? null : cost.totalCost };
+}
+
+/** Approximate calls, tokens and cost of running `judge` over `options.traces` traces. */
+export function estimateJudgeCost(judge: LlmJudge, options: EstimateJudgeCostOptions): JudgeCostEstimate {
+  return { judge: judge.name, ...estimateFromProfile(judge.costProfile(), judge.modelName, options) };
 }

@@ -10,7 +10,8 @@
 import type { ScorerArgsShape } from "../scoring/types";
 import { LlmJudge, type JudgeCostProfile, type JudgeOptions, type JudgeVerdict } from "./judge";
 import { badResult, parseJudgeAnswer, toNumber, toYesNo } from "./parse";
-import { chat, SYSTEM_PROMPT } from "./prompt";
+import { choiceFormat, judgeCostProfile, templateChoices, valueFormat, VALUE_FORMATS, type FeedbackValueType } from "./judgeProfiles";
+import { chat } from "./prompt";
 import type { ChatMessage } from "./provider";
 import { renderTemplate, templateVariables } from "./template";
 
@@ -32,8 +33,6 @@ export interface CustomPromptJudgeOptions extends Omit<JudgeOptions, "name"> {
   numericValues?: Readonly<Record<string, number>>;
 }
 
-const CHOICE = /\[\[\s*([^[\]]+?)\s*\]\]/g;
-
 class CustomPromptJudge extends LlmJudge {
   readonly promptTemplate: string;
   readonly choices: readonly string[];
@@ -45,7 +44,7 @@ class CustomPromptJudge extends LlmJudge {
     super(requireName(options?.name, where), options);
     this.promptTemplate = requireText(options.promptTemplate, "promptTemplate", `${where} "${this.name}"`);
     templateVariables(this.promptTemplate, `${where} "${this.name}"`);
-    const choices = [...new Set([...this.promptTemplate.matchAll(CHOICE)].map((m) => m[1] ?? ""))];
+    const choices = templateChoices(this.promptTemplate);
     if (choices.length === 0) throw new TypeError(`${where} "${this.name}": promptTemplate must list the choices as [[category]], e.g. "[[formal]]: ... [[informal]]: ..."`);
     this.choices = Object.freeze(choices);
     const numeric = options.numericValues;
@@ -60,7 +59,7 @@ class CustomPromptJudge extends LlmJudge {
       }
       this.numericValues = Object.freeze({ ...numeric });
     } else this.numericValues = null;
-    this.#format = `Answer with this JSON object: {"rationale": "<your reasoning, in a short paragraph>", "result": one of ${choices.map((c) => JSON.stringify(c)).join(", ")}}`;
+    this.#format = choiceFormat(choices);
   }
 
   protected buildMessages(args: ScorerArgsShape): ChatMessage[] {
@@ -76,7 +75,7 @@ class CustomPromptJudge extends LlmJudge {
   }
 
   costProfile(): JudgeCostProfile {
-    return { promptChars: SYSTEM_PROMPT.length + this.promptTemplate.length + this.#format.length, callsPerTrace: 1, outputTokensPerCall: 150 };
+    return judgeCostProfile("customPromptJudge", { promptTemplate: this.promptTemplate });
   }
 }
 
@@ -85,7 +84,7 @@ export function customPromptJudge(options: CustomPromptJudgeOptions): LlmJudge {
   return new CustomPromptJudge(options);
 }
 
-export type FeedbackValueType = "boolean" | "number" | "yes/no" | "string";
+export type { FeedbackValueType };
 
 export interface MakeJudgeOptions extends Omit<JudgeOptions, "name"> {
   name: string;
@@ -93,13 +92,6 @@ export interface MakeJudgeOptions extends Omit<JudgeOptions, "name"> {
   instructions: string;
   feedbackValueType: FeedbackValueType;
 }
-
-const VALUE_FORMATS: Record<FeedbackValueType, string> = {
-  boolean: "true or false (a JSON boolean)",
-  number: "a number (a JSON number)",
-  "yes/no": '"yes" or "no"',
-  string: "a short string",
-};
 
 class InstructionsJudge extends LlmJudge {
   readonly instructions: string;
@@ -117,7 +109,7 @@ class InstructionsJudge extends LlmJudge {
     if (templateVariables(this.instructions, `${where} "${this.name}"`).length === 0) {
       throw new TypeError(`${where} "${this.name}": instructions must use at least one of {{ inputs }}, {{ outputs }}, {{ expectations }}, {{ trace }}`);
     }
-    this.#format = `Answer with this JSON object: {"rationale": "<your reasoning, in a short paragraph>", "result": ${VALUE_FORMATS[this.feedbackValueType]}}`;
+    this.#format = valueFormat(this.feedbackValueType);
   }
 
   protected buildMessages(args: ScorerArgsShape): ChatMessage[] {
@@ -150,7 +142,7 @@ class InstructionsJudge extends LlmJudge {
   }
 
   costProfile(): JudgeCostProfile {
-    return { promptChars: SYSTEM_PROMPT.length + this.instructions.length + this.#format.length, callsPerTrace: 1, outputTokensPerCall: 150 };
+    return judgeCostProfile("makeJudge", { instructions: this.instructions, feedbackValueType: this.feedbackValueType });
   }
 }
 

@@ -1,5 +1,5 @@
 /** LLM judges (MLflow `mlflow.genai.scorers` judges, `custom_prompt_judge`, `make_judge`). See docs/judges.md. */
-export { LlmJudge, JudgeMetadataKey, JUDGE_SOURCE_TAG, JUDGE_SOURCE_VALUE, JUDGE_NAME_TAG, type JudgeOptions, type JudgeVerdict, type JudgeCostProfile } from "./judge";
+export { LlmJudge, JudgeMetadataKey, JUDGE_SOURCE_TAG, JUDGE_SOURCE_VALUE, JUDGE_NAME_TAG, type JudgeOptions, type JudgeVerdict, type JudgeCostProfile, type JudgeInputPart } from "./judge";
 export { Guidelines, Safety, Correctness, RelevanceToQuery, Completeness, type GuidelinesOptions } from "./builtins";
 export { RetrievalGroundedness, RetrievalRelevance, RetrievalSufficiency } from "./retrievalJudges";
 export { customPromptJudge, makeJudge, type CustomPromptJudgeOptions, type MakeJudgeOptions, type FeedbackValueType } from "./custom";
@@ -16,5 +16,6 @@ export {
 } from "./vscodeProvider";
 export { JudgeModelError, JudgeTimeoutError, JudgeParseError, JudgeInputError, JudgeConfigError } from "./errors";
 export { JUDGE_PRICES, priceFor, type ModelPrice } from "./prices";
-export { estimateJudgeCost, CHARS_PER_TOKEN, DEFAULT_AVG_INPUT_CHARS, type EstimateJudgeCostOptions, type JudgeCostEstimate } from "./cost";
+export { estimateJudgeCost, estimateFromProfile, CHARS_PER_TOKEN, DEFAULT_AVG_INPUT_CHARS, type EstimateJudgeCostOptions, type JudgeCostEstimate, type ProfileEstimateOptions, type ProfileEstimate } from "./cost";
+export { JUDGE_COST_PROFILES, JUDGE_KINDS, judgeCostProfile, type JudgeKind, type JudgeProfileParts } from "./judgeProfiles";
 export { extractJsonObject } from "./parse";

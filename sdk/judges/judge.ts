@@ -57,7 +57,10 @@ export interface JudgeVerdict {
   rationale: string | null;
 }
 
-/** What the cost estimate needs to know about a judge. */
+/** A part of a trace that a judge puts in its prompt: the root span's inputs or outputs, the RETRIEVER spans' documents, or the whole trace. */
+export type JudgeInputPart = "inputs" | "outputs" | "documents" | "trace";
+
+/** What the cost estimate needs to know about a judge (the SDK's judges: judgeProfiles.ts). */
 export interface JudgeCostProfile {
   /** Characters of fixed prompt text per call (instructions, format), without the trace's data. */
   promptChars: number;
@@ -65,24 +68,26 @@ export interface JudgeCostProfile {
   callsPerTrace: number;
   /** Typical answer length in tokens. */
   outputTokensPerCall: number;
+  /** What of a trace goes into the prompt (for estimates from stored traces). Default: inputs and outputs. */
+  reads?: readonly JudgeInputPart[];
 }
 
-function setChatAttributes(span: LiveSpan, completion: ChatCompletion): void {
+function setChatAttributes(span: LiveSpan, completion: ChatCompletion, priced: boolean): void {
   span.setAttribute("mlflow.llm.model", JSON.stringify(completion.model));
   if (completion.inputTokens !== null || completion.outputTokens !== null) {
     const input = completion.inputTokens ?? 0;
     const output = completion.outputTokens ?? 0;
     span.setAttribute("mlflow.chat.tokenUsage", { input_tokens: input, output_tokens: output, total_tokens: input + output });
-    const cost = costFor(completion.model, input, output);
+    const cost = priced ? costFor(completion.model, input, output) : null;
     if (cost !== null) span.setAttribute("mlflow.llm.cost", { input_cost: cost.inputCost, output_cost: cost.outputCost, total_cost: cost.totalCost });
   }
 }
 
-function usageMetadata(completion: ChatCompletion): Record<string, string> {
+function usageMetadata(completion: ChatCompletion, priced: boolean): Record<string, string> {
   const metadata: Record<string, string> = { [JudgeMetadataKey.ATTEMPTS]: String(completion.attempts) };
   if (completion.inputTokens !== null) metadata[JudgeMetadataKey.INPUT_TOKENS] = String(completion.inputTokens);
   if (completion.outputTokens !== null) metadata[JudgeMetadataKey.OUTPUT_TOKENS] = String(completion.outputTokens);
-  if (completion.inputTokens !== null && completion.outputTokens !== null) {
+  if (priced && completion.inputTokens !== null && completion.outputTokens !== null) {
     const cost = costFor(completion.model, completion.inputTokens, completion.outputTokens);
     if (cost !== null) metadata[JudgeMetadataKey.COST_USD] = cost.totalCost.toFixed(8);
   }
@@ -151,13 +156,13 @@ export abstract class LlmJudge extends Scorer<ScorerArgsShape> {
             provider.model,
             async (chat) => {
               const answer = await provider.complete(messages);
-              setChatAttributes(chat, answer);
+              setChatAttributes(chat, answer, provider.priced !== false);
               chat.setOutputs({ choices: [{ index: 0, message: { role: "assistant", content: redact(answer.text) } }], model: answer.model, usage: { prompt_tokens: answer.inputTokens, completion_tokens: answer.outputTokens } });
               return answer;
             },
             { spanType: "CHAT_MODEL", inputs: { model: provider.model, messages } },
           );
-          Object.assign(metadata, usageMetadata(completion));
+          Object.assign(metadata, usageMetadata(completion, provider.priced !== false));
           metadata[JudgeMetadataKey.MODEL] = completion.model;
           const verdict = this.readVerdict(completion.text, messages);
           feedback = new Feedback({ name: this.name, value: verdict.value, rationale: verdict.rationale, source: { type: "LLM_JUDGE", id: this.name }, metadata });

@@ -33,6 +33,8 @@ export interface ModelProvider {
   complete(messages: readonly ChatMessage[]): Promise<ChatCompletion>;
   /** Removes secrets from text that will be stored (errors, raw answers). */
   redact?(text: string): string;
+  /** `false`: calls are not billed per token (VS Code's language models come with the user's subscription), so no cost is recorded. */
+  readonly priced?: boolean;
 }
 
 const DEFAULTS = { timeoutMs: 60_000, maxAttempts: 4, retryBaseDelayMs: 500, maxRetryDelayMs: 30_000 } as const;

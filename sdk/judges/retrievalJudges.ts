@@ -8,13 +8,10 @@ import type { ScorerArgsShape } from "../scoring/types";
 import { JudgeInputError } from "./errors";
 import { LlmJudge, type JudgeCostProfile, type JudgeOptions, type JudgeVerdict } from "./judge";
 import { badResult, parseJudgeAnswer, toYesNo } from "./parse";
-import { chat, expectedAnswer, required, section, SYSTEM_PROMPT, YES_NO_FORMAT, yesNoVerdict } from "./prompt";
+import { JUDGE_INSTRUCTIONS, judgeCostProfile, RELEVANCE_FORMAT } from "./judgeProfiles";
+import { chat, expectedAnswer, required, section, YES_NO_FORMAT, yesNoVerdict } from "./prompt";
 import type { ChatMessage } from "./provider";
 import { renderDocs, retrievedDocs } from "./render";
-
-function profile(instructions: string, format: string, outputTokens: number): JudgeCostProfile {
-  return { promptChars: SYSTEM_PROMPT.length + instructions.length + format.length + 200, callsPerTrace: 1, outputTokensPerCall: outputTokens };
-}
 
 function traceOf(args: ScorerArgsShape): ScorerArgsShape["trace"] {
   return args.trace;
@@ -22,9 +19,7 @@ function traceOf(args: ScorerArgsShape): ScorerArgsShape["trace"] {
 
 /** Is the response supported by the retrieved documents? "yes" = grounded. Default name `"retrieval_groundedness"`. */
 export class RetrievalGroundedness extends LlmJudge {
-  static readonly INSTRUCTIONS =
-    "Decide whether every claim in the response is supported by the retrieved documents below. " +
-    'Answer "yes" if the response is fully grounded in the documents and "no" if it states anything the documents do not support; quote the unsupported claim in the rationale.';
+  static readonly INSTRUCTIONS = JUDGE_INSTRUCTIONS.RetrievalGroundedness;
 
   constructor(options: JudgeOptions = {}) {
     super("retrieval_groundedness", options);
@@ -40,12 +35,10 @@ export class RetrievalGroundedness extends LlmJudge {
   }
 
   costProfile(): JudgeCostProfile {
-    return profile(RetrievalGroundedness.INSTRUCTIONS, YES_NO_FORMAT, 150);
+    return judgeCostProfile("RetrievalGroundedness");
   }
 }
 
-const RELEVANCE_FORMAT =
-  'Answer with this JSON object: {"rationale": "<one short sentence per document>", "result": ["yes" or "no" for document 1, for document 2, …]} with exactly one entry per document, in order.';
 
 /**
  * Which retrieved documents are relevant to the request? The value is the fraction of relevant
@@ -53,8 +46,7 @@ const RELEVANCE_FORMAT =
  * Default name `"retrieval_relevance"`.
  */
 export class RetrievalRelevance extends LlmJudge {
-  static readonly INSTRUCTIONS =
-    'For each retrieved document below, decide whether it is relevant to the request: it contains information that helps answer it. Answer "yes" or "no" per document.';
+  static readonly INSTRUCTIONS = JUDGE_INSTRUCTIONS.RetrievalRelevance;
   /** Documents per prompt, so the answer can be checked against the count (calls may run concurrently). */
   readonly #docCount = new WeakMap<readonly ChatMessage[], number>();
 
@@ -83,7 +75,7 @@ export class RetrievalRelevance extends LlmJudge {
   }
 
   costProfile(): JudgeCostProfile {
-    return profile(RetrievalRelevance.INSTRUCTIONS, RELEVANCE_FORMAT, 250);
+    return judgeCostProfile("RetrievalRelevance");
   }
 }
 
@@ -92,9 +84,7 @@ export class RetrievalRelevance extends LlmJudge {
  * `expectations.expected_response` or `expected_facts`. Default name `"retrieval_sufficiency"`.
  */
 export class RetrievalSufficiency extends LlmJudge {
-  static readonly INSTRUCTIONS =
-    "Decide whether the retrieved documents below contain all the information needed to give the expected answer to the request. " +
-    'Answer "yes" if they are sufficient and "no" if any needed information is missing; name what is missing in the rationale.';
+  static readonly INSTRUCTIONS = JUDGE_INSTRUCTIONS.RetrievalSufficiency;
 
   constructor(options: JudgeOptions = {}) {
     super("retrieval_sufficiency", options);
@@ -111,6 +101,6 @@ export class RetrievalSufficiency extends LlmJudge {
   }
 
   costProfile(): JudgeCostProfile {
-    return profile(RetrievalSufficiency.INSTRUCTIONS, YES_NO_FORMAT, 150);
+    return judgeCostProfile("RetrievalSufficiency");
   }
 }

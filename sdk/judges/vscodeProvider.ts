@@ -116,6 +116,8 @@ interface Attempt {
 /** A model the user has in VS Code, reached through the ScoreLens server's bridge. See the module doc. */
 export class VSCodeLanguageModelProvider implements ModelProvider {
   readonly selector: Readonly<VSCodeModelSelector>;
+  /** VS Code's models come with the user's subscription: no per-token cost is recorded. */
+  readonly priced = false;
   readonly #label: string;
   readonly #timeoutMs: number;
   readonly #maxAttempts: number;

@@ -1,9 +1,11 @@
 /**
- * The JSON report of `scorelens eval --json FILE`: the run, its aggregates, per-assessment pass
- * rates and error counts, the thresholds with pass/fail, and every result row. Pure: the caller
- * writes `JSON.stringify(report, null, 2)`.
+ * The JSON report of `scorelens eval --json FILE`: the run (with `judgeUsage`, the totals of its
+ * LLM judge calls, when it made any), its aggregates, per-assessment pass rates and error counts,
+ * the thresholds with pass/fail, and every result row. Pure: the caller writes
+ * `JSON.stringify(report, null, 2)`.
  */
 import { z } from "zod";
+import { judgeUsageText } from "../../protocol/judgeCost";
 import { AggregateMetric, EvalRun, FeedbackResult, type RunResultRow } from "../../protocol/scoring";
 import { AssessmentSummary, summarizeAssessments } from "./passRates";
 import { evaluateThresholds, ThresholdResult, type RunFacts, type ThresholdSpec } from "./thresholds";
@@ -89,6 +91,7 @@ export function reportSummaryText(report: EvalReport): string {
   for (const s of report.assessments) {
     if (s.passRate !== null) lines.push(`  ${s.name}/pass_rate = ${(s.passRate * 100).toFixed(1)}% (${s.passed}/${s.passed + s.failed})`);
   }
+  if (r.judgeUsage) lines.push(`  ${judgeUsageText(r.judgeUsage)}`);
   for (const t of report.thresholds) lines.push(`${t.passed ? "PASS" : "FAIL"} ${t.message}`);
   lines.push(report.passed ? "eval passed" : "eval FAILED");
   return lines.join("\n");

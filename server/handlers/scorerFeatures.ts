@@ -3,6 +3,7 @@
  * CodeLens, diagnostics with quick fixes, hover, completion, and "scorelens/listScorers".
  * Wiring only: the logic is in server/scorers/discovery (pure modules).
  */
+import fs from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   CodeActionKind,
@@ -13,10 +14,12 @@ import {
   type Diagnostic,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
+import { EstimateJudgeRunRequest, judgeEstimateText } from "../../protocol/judgeCost";
 import { ListScorersRequest, SetTrustNotification, SetWatchesNotification } from "../../protocol/lsp";
 import { runDeltaText, runSummaryText, type EvalRun, type ScorerDef } from "../../protocol/scoring";
 import { log } from "../log";
-import { scorerLenses, type LastRun, type Registration } from "../scorers/discovery/codeLens";
+import { SCORER_LENS_COMMANDS, scorerLenses, type LastRun, type Registration, type ScorerLens } from "../scorers/discovery/codeLens";
+import { JudgeCostEstimator } from "../scorers/judgeCostEstimate";
 import { RegistrationLenses } from "../scorers/registrationLenses";
 import type { RegisteredScorer } from "../../protocol/monitoring";
 import { quickFixes, scorerDiagnostics } from "../scorers/discovery/diagnostics";
@@ -54,6 +57,8 @@ export class ScorerFeatures {
   private watches = new Set<string>();
   private readonly drift = new RegistrationLenses(() => this.refreshAll());
   private readonly pending = new Map<string, NodeJS.Timeout>();
+  /** Judge cost estimates for the run lenses and the "Run on…" dialog. */
+  private readonly estimator = new JudgeCostEstimator(() => this.opts.runs()?.db ?? null);
 
   constructor(
     private readonly connection: Connection,
@@ -73,14 +78,17 @@ export class ScorerFeatures {
       const file = toPath(p.textDocument.uri);
       if (!file) return [];
       const defs = this.index.byFile(file);
-      return scorerLenses(defs, {
+      const lenses = scorerLenses(defs, {
         trusted: this.trusted,
         lastN: opts.lastN,
         lastRuns: this.lastRuns(defs),
         registrations: this.registrations(defs),
         registrationEnabled: this.opts.registered() !== null,
         watched: this.watchedNames(defs),
-      }).map((l) => ({ range: l.range, command: { title: l.title, command: l.command, arguments: l.arguments } }));
+      });
+      const text = this.documents.get(p.textDocument.uri)?.getText();
+      if (text !== undefined && this.trusted) this.addEstimates(lenses, defs, text);
+      return lenses.map((l) => ({ range: l.range, command: { title: l.title, command: l.command, arguments: l.arguments } }));
     });
     connection.onHover((p) => {
       const file = toPath(p.textDocument.uri);
@@ -137,6 +145,41 @@ export class ScorerFeatures {
       this.refreshAll();
     });
     handleRequest(connection, ListScorersRequest, () => ({ scorers: this.index.all() }));
+    handleRequest(connection, EstimateJudgeRunRequest, (p) => {
+      const def = this.index.byFile(p.file).find((d) => d.exportName === p.scorerName) ?? this.index.byFile(p.file).find((d) => d.name === p.scorerName);
+      const text = def ? this.textOf(def.file) : null;
+      const judge = def && text !== null ? this.estimator.judgeOf(def, text) : null;
+      if (!judge) return { judge: false, estimates: [], perTrace: null };
+      return { judge: true, estimates: p.selections.map((s) => this.estimator.selection(judge, s)), perTrace: this.estimator.perTrace(judge) };
+    });
+  }
+
+  /** An open document's text, else the file's on disk. */
+  private textOf(file: string): string | null {
+    const doc = this.documents.get(this.uriOf(file));
+    if (doc) return doc.getText();
+    try {
+      return fs.readFileSync(file, "utf8");
+    } catch {
+      return null;
+    }
+  }
+
+  /** Appends the judge cost estimate to the "▶ Run on last N traces" lens of each SDK judge. */
+  private addEstimates(lenses: ScorerLens[], defs: readonly ScorerDef[], text: string): void {
+    for (const lens of lenses) {
+      if (lens.command !== SCORER_LENS_COMMANDS.run) continue;
+      const [, runName, target] = lens.arguments as [string, string, { kind: string; n: number }];
+      const def = defs.find((d) => (d.exportName ?? d.name) === runName);
+      if (!def || target?.kind !== "lastN") continue;
+      try {
+        const judge = this.estimator.judgeOf(def, text);
+        const estimate = judge ? this.estimator.lastN(judge, target.n) : null;
+        if (estimate) lens.title = `${lens.title} · ${judgeEstimateText(estimate)}`;
+      } catch (e) {
+        log.warn(`judge cost estimate for ${def.name} failed:`, e);
+      }
+    }
   }
 
   /** Walks the workspace once at startup; open documents are indexed as they open. */

@@ -5,10 +5,12 @@
  * server; runs can be cancelled and keep what finished.
  */
 import { performance } from "node:perf_hooks";
+import { judgeUsageOf } from "../../protocol/judgeCost";
 import type { AggregateMetric, EvalRun, TraceScore, TraceSelection } from "../../protocol/scoring";
 import { aggregate } from "../../sdk/scoring/aggregate";
 import { log } from "../log";
 import type { Db } from "../store/db";
+import { STALE_MS } from "../store/lease";
 import type { TraceQueries } from "../store/traceQueries";
 import { runScorerOnTraces, type RunScorerOnTracesResult } from "./runtime/runScorerOnTraces";
 import { storeFileOf, traceLoader } from "./runtime/traceLoader";
@@ -81,6 +83,7 @@ export class RunManager {
   }
 
   private getPool(): ScorerWorkerPool {
+    if (!this.pool) judgeTracesToStore(this.opts.db);
     this.pool ??= new ScorerWorkerPool({
       timeoutMs: this.opts.timeoutMs ?? 30_000,
       ...(this.opts.memoryLimitMB ? { maxOldGenerationSizeMb: this.opts.memoryLimitMB } : {}),
@@ -193,7 +196,9 @@ export class RunManager {
       });
       const cancelled = outcomes.some((o) => o.cancelled);
       const scored = Math.min(...outcomes.map((o) => o.results.length));
+      const judgeUsage = judgeUsageOf(outcomes.flatMap((o) => o.results.flatMap((r) => r.feedbacks)));
       return finish({
+        ...(judgeUsage ? { judgeUsage } : {}),
         status: cancelled ? "cancelled" : "completed",
         scoredCount: scored,
         errorCount: countErrorRows(outcomes.map((o) => o.results)),
@@ -212,6 +217,23 @@ export class RunManager {
     for (const c of this.running.values()) c.abort();
     await this.pool?.dispose();
     this.pool = null;
+  }
+}
+
+/**
+ * LLM judges trace each call through the SDK, which exports to the OTLP endpoint of the worker's
+ * environment (default 127.0.0.1:4318). When none is configured, the workers (which copy this
+ * process's environment when they start) are pointed at the server that owns this store (its
+ * lease holds the OTLP port), so the judges' traces land in the store the run reads and the
+ * results link to them, whichever port that server took.
+ */
+export function judgeTracesToStore(db: Db, env: NodeJS.ProcessEnv = process.env, nowMs = Date.now()): void {
+  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT || env.SCORELENS_OTLP_ENDPOINT) return;
+  try {
+    const lease = db.prepare("SELECT otlp_port AS port, heartbeat_ms AS at FROM server_lease WHERE id = 1").get() as { port: number | null; at: number } | undefined;
+    if (lease?.port && nowMs - lease.at <= STALE_MS) env.SCORELENS_OTLP_ENDPOINT = `http://127.0.0.1:${lease.port}`;
+  } catch (e) {
+    log.warn("could not read the store's server lease for the judges' trace endpoint:", e);
   }
 }
 

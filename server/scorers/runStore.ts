@@ -1,7 +1,7 @@
 /** Evaluation runs in SQLite: the run row, per-trace results, and the assessments they produce. */
 import crypto from "node:crypto";
 import { tableCellsJson } from "../../protocol/runTable";
-import { NO_TRACE_STATE, type EvalRun, type RunResultRow, type TraceScore } from "../../protocol/scoring";
+import { JudgeUsage, NO_TRACE_STATE, type EvalRun, type RunResultRow, type TraceScore } from "../../protocol/scoring";
 import type { Db } from "../store/db";
 
 interface RunRow {
@@ -17,10 +17,24 @@ interface RunRow {
   error_count: number;
   aggregates: string;
   message: string | null;
+  /** JSON JudgeUsage, or NULL (no judge calls; runs stored before schema v9). */
+  judge_usage: string | null;
+}
+
+function judgeUsageOfRow(json: string | null): JudgeUsage | null {
+  if (json === null) return null;
+  try {
+    const parsed = JudgeUsage.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 function toRun(r: RunRow): EvalRun {
+  const judgeUsage = judgeUsageOfRow(r.judge_usage ?? null);
   return {
+    ...(judgeUsage ? { judgeUsage } : {}),
     runId: r.run_id,
     scorers: JSON.parse(r.scorers) as EvalRun["scorers"],
     selection: JSON.parse(r.selection) as EvalRun["selection"],
@@ -41,16 +55,17 @@ export function newRunId(): string {
 }
 
 export class RunStore {
-  constructor(private readonly db: Db) {}
+  /** The store the runs are in (also the traces': judge cost estimates read their sizes). */
+  constructor(readonly db: Db) {}
 
   save(run: EvalRun): void {
     this.db
       .prepare(
         `INSERT INTO eval_runs (run_id, scorers, selection, selection_label, status, started_ms, duration_ms, trace_count,
-         scored_count, error_count, aggregates, message) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+         scored_count, error_count, aggregates, message, judge_usage) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
          ON CONFLICT(run_id) DO UPDATE SET status = excluded.status, duration_ms = excluded.duration_ms,
          trace_count = excluded.trace_count, scored_count = excluded.scored_count, error_count = excluded.error_count,
-         aggregates = excluded.aggregates, message = excluded.message, scorers = excluded.scorers`,
+         aggregates = excluded.aggregates, message = excluded.message, scorers = excluded.scorers, judge_usage = excluded.judge_usage`,
       )
       .run(
         run.runId,
@@ -65,6 +80,7 @@ export class RunStore {
         run.errorCount,
         JSON.stringify(run.aggregates),
         run.message,
+        run.judgeUsage ? JSON.stringify(run.judgeUsage) : null,
       );
   }
 

@@ -283,6 +283,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX monitor_pending_next ON monitor_pending(next_ms);
     `,
   },
+  {
+    version: 9,
+    description: "evaluation runs: totals of the LLM judge calls they made",
+    sql: `
+      -- JSON {calls, inputTokens, outputTokens, costUsd, models} (protocol/scoring.ts JudgeUsage), summed
+      -- from the judges' Feedback metadata when the run is saved; NULL when the run made no judge call
+      ALTER TABLE eval_runs ADD COLUMN judge_usage TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -138,6 +138,7 @@
       case "results/search":
         return search(params.text);
       case "results/openTrace":
+      case "judge/openTrace":
       case "results/compare":
       case "results/rerun":
         return { ok: true };

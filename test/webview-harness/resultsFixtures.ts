@@ -8,11 +8,15 @@
  * - failed: a bundle error, no rows; null: no run; empty: a completed run with no rows;
  * - allerrors: every call failed; big: 100,000 rows (replicated in the page by the fake host);
  * - dataset: a run over dataset rows, some with a trace (one deleted), some without (NO_TRACE);
- * - partial: 3,000 rows posted as their first 1,000 (partial) until the test posts the rest.
+ * - partial: 3,000 rows posted as their first 1,000 (partial) until the test posts the rest;
+ * - judge: an LLM judge (Guidelines) over 5 traces, each assessment with its call's model, tokens,
+ *   cost and own trace (one call failed after its trace started; one model name is hostile
+ *   markup), the run's judge usage totalled by the real protocol code.
  *
  * The fake host encodes the columnar table from these full rows with protocol/runTable, as the
  * server does from SQLite; a fixture may also carry a ready-made table (the benchmark's).
  */
+import { judgeUsageOf } from "../../protocol/judgeCost";
 import type { RunTable } from "../../protocol/runTable";
 import { NO_TRACE_STATE, type AggregateMetric, type EvalRun, type FeedbackResult, type RunResultRow } from "../../protocol/scoring";
 import { hexId, rng } from "./tracesFixtures";
@@ -170,6 +174,30 @@ function run(rows: RunResultRow[], over: Partial<EvalRun>): EvalRun {
   };
 }
 
+/** The trace of judge call `i` of the judge scenario. */
+export const judgeTraceId = (i: number): string => hexId(900 + i, 32);
+
+/** The judge scenario's rows: politeness (Guidelines) on 5 traces; row 3's call failed (HTTP 500 after 4 attempts). */
+export function judgeRows(): RunResultRow[] {
+  return Array.from({ length: 5 }, (_, i) => {
+    const metadata: Record<string, string> = {
+      "mlflow.judge.model": i === 4 ? HOSTILE.traceName : "gpt-4o-mini",
+      "scorelens.judge.trace_id": judgeTraceId(i),
+      "scorelens.judge.attempts": i === 3 ? "4" : "1",
+    };
+    if (i !== 3) {
+      metadata["scorelens.judge.input_tokens"] = String(800 + i * 10);
+      metadata["scorelens.judge.output_tokens"] = String(90 + i);
+      metadata["scorelens.judge.cost_usd"] = (((800 + i * 10) * 0.15 + (90 + i) * 0.6) / 1e6).toFixed(8);
+    }
+    const feedback: FeedbackResult =
+      i === 3
+        ? fb("politeness", null, "politeness", { source: { type: "LLM_JUDGE", id: "politeness" }, error: { type: "JudgeModelError", message: "HTTP 500 after 4 attempts", stack: null }, metadata })
+        : fb("politeness", i === 2 ? "no" : "yes", "politeness", { source: { type: "LLM_JUDGE", id: "politeness" }, rationale: i === 2 ? "The answer is curt." : "The answer is courteous.", metadata });
+    return { traceId: hexId(i, 32), traceName: "support_agent.run", traceState: "OK", feedbacks: [feedback], durationMs: 900 + i, logs: [], datasetRow: null };
+  });
+}
+
 export interface ResultsFixture {
   panel: "results";
   run: EvalRun | null;
@@ -192,7 +220,7 @@ export interface ResultsFixture {
   previous?: { runId: string; startedMs: number; delta: string | null };
 }
 
-export type ResultsScenario = "default" | "running" | "failed" | "null" | "empty" | "allerrors" | "big" | "dataset" | "partial";
+export type ResultsScenario = "default" | "running" | "failed" | "null" | "empty" | "allerrors" | "big" | "dataset" | "partial" | "judge";
 
 /** A dataset run: rows 0–5 scored their row's trace (row 3's trace was deleted), rows 6–9 had no trace. */
 export function datasetRows(): RunResultRow[] {
@@ -288,6 +316,22 @@ export function resultsFixture(scenario: ResultsScenario): ResultsFixture {
         ...base,
         rows,
         run: run(rows, { selection: { kind: "dataset", name: "support-eval" }, selectionLabel: "dataset support-eval", traceCount: 10 }),
+      };
+    }
+    case "judge": {
+      const rows = judgeRows();
+      const judgeUsage = judgeUsageOf(rows.flatMap((r) => r.feedbacks));
+      return {
+        ...base,
+        rows,
+        run: run(rows, {
+          scorers: [{ name: "polite", file: "/work/app/scorers/judges.ts", sourceHash: "j1" }],
+          selection: { kind: "lastN", n: 5 },
+          selectionLabel: "last 5 traces",
+          traceCount: 5,
+          aggregates: [agg("politeness", "mean", 0.75, 4, "1 error excluded")],
+          ...(judgeUsage ? { judgeUsage } : {}),
+        }),
       };
     }
     default: {

@@ -601,7 +601,7 @@ const FAKE_HOST = String.raw`
           case "expectation/set": return reply(msg.id, assessment("expectation", p.name, p.value, null, null));
           case "assessment/delete": return reply(msg.id, { ok: true });
           case "source/reveal": return reply(msg.id, { ok: false, message: "src/agent/tools.ts is not in this workspace." });
-          case "trace/copyId": case "trace/compareWith": return reply(msg.id, { ok: true });
+          case "trace/copyId": case "trace/compareWith": case "judge/openTrace": return reply(msg.id, { ok: true });
           case "trace/delete":
             reply(msg.id, { ok: true });
             setTimeout(function () { post({ type: "trace/snapshot", trace: null, message: "This trace was deleted.", theme: "dark" }); }, delay * 2);
@@ -698,8 +698,36 @@ export async function startHarnessServer(fixtures: Record<string, () => Fixture>
   };
 }
 
+/** The judge call behind the agent fixture's `correctness` assessment (judged fixture). */
+export const JUDGE_CALL = { traceId: "9f86d081884c7d659a2feaa0c55ad015", model: "gpt-4o-mini", inputTokens: 1812, outputTokens: 96, costUsd: "0.00032940" } as const;
+
+/** The agent trace, its LLM judge assessment carrying the judge call's metadata (one with a hostile model name). */
+export function judgedFixture(): Fixture {
+  const fx = agentFixture();
+  const t = fx.snapshot.trace!;
+  const assessments = t.assessments.map((a) =>
+    a.assessmentId === "a-1"
+      ? {
+          ...a,
+          metadata: {
+            "mlflow.judge.model": JUDGE_CALL.model,
+            "scorelens.judge.input_tokens": String(JUDGE_CALL.inputTokens),
+            "scorelens.judge.output_tokens": String(JUDGE_CALL.outputTokens),
+            "scorelens.judge.cost_usd": JUDGE_CALL.costUsd,
+            "scorelens.judge.attempts": "1",
+            "scorelens.judge.trace_id": JUDGE_CALL.traceId,
+          },
+        }
+      : a.assessmentId === "a-2"
+        ? { ...a, source: { type: "LLM_JUDGE" as const, id: "tone" }, metadata: { "mlflow.judge.model": XSS_IMG, "scorelens.judge.attempts": "2", "scorelens.judge.trace_id": XSS_SCRIPT } }
+        : a,
+  );
+  return { snapshot: { ...fx.snapshot, trace: { ...t, assessments } }, spans: fx.spans };
+}
+
 export const FIXTURES: Record<string, () => Fixture> = {
   agent: agentFixture,
+  judged: judgedFixture,
   large: () => largeFixture(50_000),
   empty: () => {
     const fx = agentFixture();

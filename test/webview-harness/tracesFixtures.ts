@@ -132,7 +132,22 @@ export interface TracesFixture {
   incoming: TraceListRow[];
 }
 
-export type TracesScenario = "default" | "empty" | "server" | "server-rows" | "few";
+export type TracesScenario = "default" | "empty" | "server" | "server-rows" | "few" | "judge";
+
+/** The judge scenario: 8 traces, the newest two an LLM judge's own calls (one with assessment badges), row 3 a ScoreLens trace whose source is hostile markup. */
+export function judgeTraceRows(): TraceListRow[] {
+  const rows = traceRows(8);
+  for (const i of [0, 1]) {
+    const row = rows[i] as TraceListRow;
+    row.name = "judge:politeness";
+    row.state = "OK";
+    row.hasRoot = true;
+    row.tags = { "scorelens.source": "judge", "scorelens.judge.name": "politeness" };
+  }
+  (rows[1] as TraceListRow).badges = [{ name: "correctness", kind: "feedback", text: "yes", pass: true, error: false }];
+  (rows[3] as TraceListRow).metadata = { "scorelens.source": HOSTILE.badge };
+  return rows;
+}
 
 export function tracesFixture(scenario: TracesScenario): TracesFixture {
   const incoming = traceRows(20, 99).map((row, i) => {
@@ -148,6 +163,8 @@ export function tracesFixture(scenario: TracesScenario): TracesFixture {
       return { panel: "traces", rows: traceRows(30), total: 30, pageSize: 100, serverMessage: "Reconnecting to the ScoreLens server…", incoming };
     case "few":
       return { panel: "traces", rows: traceRows(8), total: 8, pageSize: 100, serverMessage: null, incoming };
+    case "judge":
+      return { panel: "traces", rows: judgeTraceRows(), total: 8, pageSize: 100, serverMessage: null, incoming };
     default:
       return { panel: "traces", rows: traceRows(1234), total: 1234, pageSize: 150, serverMessage: null, incoming };
   }

@@ -1,17 +1,24 @@
 /**
  * The detail pane of the selected row: the trace (from the table, at once), then — once the host
  * sent the full row — each feedback (name, value, rationale, source, metadata; for errors the
- * type, message and stack trace), then the lines the scorers printed. Everything here is user
+ * type, message and stack trace; for an LLM judge's, its model, tokens and cost and a button that
+ * opens the judge call's own trace), then the lines the scorers printed. Everything here is user
  * code or LLM output: text only, through h().
  */
 import { formatDuration } from "../../protocol/format";
 import { NO_TRACE_STATE, type FeedbackResult, type RunResultRow } from "../../protocol/scoring";
 import { h } from "../lib/dom";
+import { judgeCallRow } from "../trace/judgeCall";
 import { stateCell } from "./table";
 import { cellText, fullValueText, passOf, valueKind } from "./values";
 
 export interface DetailHooks {
   openTrace(traceId: string): void;
+}
+
+export interface BodyHooks {
+  /** Opens the trace of a judge call (an assessment's `scorelens.judge.trace_id`). */
+  openJudgeTrace(traceId: string): void;
 }
 
 const SOURCE_LABEL: Record<string, string> = { CODE: "code", LLM_JUDGE: "LLM judge", HUMAN: "human" };
@@ -30,7 +37,7 @@ function valueBlock(f: FeedbackResult): HTMLElement {
   return h("pre", { class: "rs-fb-value rs-pre" }, text);
 }
 
-function feedbackSection(f: FeedbackResult, i: number): HTMLElement {
+function feedbackSection(f: FeedbackResult, i: number, hooks: BodyHooks): HTMLElement {
   const meta = Object.entries(f.metadata);
   const block = f.error ? null : valueBlock(f);
   const long = block !== null && block.tagName === "PRE";
@@ -55,6 +62,7 @@ function feedbackSection(f: FeedbackResult, i: number): HTMLElement {
     );
   }
   if (f.rationale) parts.push(h("div", { class: "rs-rationale" }, h("div", { class: "rs-label" }, "Rationale"), h("div", { class: "rs-rationale-text" }, f.rationale)));
+  parts.push(judgeCallRow(f.metadata, hooks.openJudgeTrace, "rs-fb-head"));
   if (meta.length > 0) {
     parts.push(
       h(
@@ -102,7 +110,7 @@ export function renderDetailHead(r: RowHead | null, hooks: DetailHooks): HTMLEle
   ];
 }
 
-export function renderDetailBody(body: DetailBody): HTMLElement {
+export function renderDetailBody(body: DetailBody, hooks: BodyHooks): HTMLElement {
   if (body.kind === "loading") return h("div", { class: "rs-detail-body" }, h("p", { class: "rs-detail-loading muted", role: "status" }, "Loading…"));
   if (body.kind === "gone") return h("div", { class: "rs-detail-body" }, h("p", { class: "muted" }, "This result is no longer in the store."));
   if (body.kind === "error") return h("div", { class: "rs-detail-body" }, h("p", { class: "rs-detail-failed" }, `The row could not be loaded: ${body.message}`));
@@ -113,7 +121,7 @@ export function renderDetailBody(body: DetailBody): HTMLElement {
     { class: "rs-detail-body" },
     r.feedbacks.length === 0 ? h("p", { class: "muted" }, "The scorers returned nothing for this trace.") : null,
     // errors first: they are what a person opening a failing row looks for
-    ...[...r.feedbacks.filter((f) => f.error), ...r.feedbacks.filter((f) => !f.error)].map(feedbackSection),
+    ...[...r.feedbacks.filter((f) => f.error), ...r.feedbacks.filter((f) => !f.error)].map((f, i) => feedbackSection(f, i, hooks)),
     h(
       "section",
       { class: "rs-logs", id: "logs" },

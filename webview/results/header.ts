@@ -1,9 +1,11 @@
 /**
  * The run header: title (scorers, selection), status (with a progress bar while running),
- * started time, duration, traces scored and the error count, which filters the table to
- * the rows with errors when clicked.
+ * started time, duration, traces scored, the error count (which filters the table to the rows
+ * with errors when clicked) and, when the run called LLM judges, their calls, tokens, cost and
+ * models ("Judge: 100 calls · 84,210 in / 12,003 out tokens · $0.0213 · gpt-4o-mini").
  */
 import { formatCount, formatDuration, formatTimestamp } from "../../protocol/format";
+import { judgeUsageText } from "../../protocol/judgeCost";
 import type { EvalRun } from "../../protocol/scoring";
 import { h } from "../lib/dom";
 import { formatPercent } from "./values";
@@ -74,6 +76,7 @@ export function renderMeta(st: HeaderState, onErrors: () => void): HTMLElement[]
   } else {
     errors = h("span", { class: "rs-no-errors", id: "errors-link" }, "no errors");
   }
+  const usage = run.judgeUsage;
   return [
     item("Started", formatTimestamp(run.startedMs), "started"),
     item("Duration", durationText(run, st.nowMs), "duration"),
@@ -83,6 +86,16 @@ export function renderMeta(st: HeaderState, onErrors: () => void): HTMLElement[]
       "scored",
     ),
     h("span", { class: "rs-meta-item" }, errors),
+    ...(usage
+      ? [
+          h(
+            "span",
+            { class: "rs-meta-item", id: "judge-usage", title: "The LLM judge calls of this run: calls, tokens in and out, cost (when the model has a price) and models" },
+            h("span", { class: "rs-meta-label" }, "Judge:"),
+            judgeUsageText(usage).replace(/^Judge:/, ""),
+          ),
+        ]
+      : []),
   ];
 }
 

@@ -1,7 +1,8 @@
 /**
  * The span detail pane: a header from the light skeleton right away, then (once SpanGet answers)
  * tabs: Chat (when the inputs/outputs hold a transcript), Inputs/Outputs, Attributes, Events and
- * Assessments. All content is rendered as text; media become `[mime, size]` chips.
+ * Assessments (an LLM judge's with its model, tokens, cost and "Open judge trace"). All content is
+ * rendered as text; media become `[mime, size]` chips.
  */
 import { chatView, type ChatView } from "../../protocol/chatMessages";
 import { replaceMedia } from "../../protocol/mediaRefs";
@@ -9,6 +10,7 @@ import type { Assessment, SpanRecord, SpanSkeleton } from "../../protocol/model"
 import { h, replaceChildren } from "../lib/dom";
 import { fmtCost, fmtDateTime, fmtDuration, fmtInt, fmtSpanKind, nanoToMs, TYPE_LABEL, TYPE_TITLE } from "./format";
 import { icon } from "./icons";
+import { judgeCallRow } from "./judgeCall";
 import { renderChat } from "./chatPane";
 import { compactText, longText, renderJson } from "./jsonView";
 import { retrievedDocs, sourceLocation, type RetrievedDoc } from "./values";
@@ -20,6 +22,8 @@ export interface DetailDeps {
   /** Assessments on this span and on the whole trace. */
   assessments(spanId: string): { span: Assessment[]; trace: Assessment[] };
   deleteAssessment(assessmentId: string): Promise<void>;
+  /** Opens the trace of the LLM judge call that made an assessment. */
+  openJudgeTrace(traceId: string): void;
   revealSource(spanId: string): Promise<{ ok: boolean; message: string | null }>;
   savedTab(): string;
   saveTab(tab: TabId): void;
@@ -557,6 +561,7 @@ export class SpanDetail {
       a.rationale ? h("div", { class: "as-rationale" }, longText(a.rationale, 1500)) : null,
       a.error ? h("div", { class: "as-error error-text" }, `${a.error.type ?? "Error"}: ${a.error.message ?? ""}`, a.error.stack ? h("pre", { class: "stack" }, longText(a.error.stack, 5000)) : null) : null,
       h("div", { class: "as-source muted" }, `${a.source.type.replace(/_/g, " ").toLowerCase()}${a.source.id ? ` · ${a.source.id}` : ""} · ${fmtDateTime(a.updatedMs || a.createdMs)}`),
+      judgeCallRow(a.metadata, (id) => this.deps.openJudgeTrace(id), "as-head"),
     );
   }
 }

@@ -1,4 +1,9 @@
-/** One row of the Traces list. Trace data is untrusted: text only, through h(). */
+/**
+ * One row of the Traces list. Trace data is untrusted: text only, through h(). Traces ScoreLens
+ * made itself (an LLM judge's calls: tag `scorelens.source`) carry a badge with the source
+ * ("judge"): they are listed, but runs over "last N traces" leave them out.
+ */
+import { SCORELENS_SOURCE_TAG } from "../../protocol/judgeCost";
 import type { AssessmentBadge, TraceListRow, TraceState } from "../../protocol/model";
 import { badgeClass, badgeGlyph, formatAge, formatCost, formatDuration, formatTimestamp, formatTokens } from "../../protocol/format";
 import { h } from "../lib/dom";
@@ -27,8 +32,8 @@ function badge(b: AssessmentBadge): HTMLElement {
   );
 }
 
-function badges(list: readonly AssessmentBadge[]): HTMLElement | null {
-  if (list.length === 0) return null;
+function badges(list: readonly AssessmentBadge[], source: HTMLElement | null): HTMLElement | null {
+  if (list.length === 0) return source ? h("span", { class: "tv-badges" }, source) : null;
   const shown = list.slice(0, MAX_BADGES).map(badge);
   const more =
     list.length > MAX_BADGES
@@ -38,7 +43,7 @@ function badges(list: readonly AssessmentBadge[]): HTMLElement | null {
           `+${list.length - MAX_BADGES}`,
         )
       : null;
-  return h("span", { class: list.length > 1 ? "tv-badges multi" : "tv-badges" }, ...shown, more);
+  return h("span", { class: list.length > 1 ? "tv-badges multi" : "tv-badges" }, source, ...shown, more);
 }
 
 function tooltip(r: TraceListRow): string {
@@ -54,6 +59,18 @@ function tooltip(r: TraceListRow): string {
   if (r.requestPreview) lines.push(`Request: ${clip(r.requestPreview)}`);
   if (r.responsePreview) lines.push(`Response: ${clip(r.responsePreview)}`);
   return lines.join("\n");
+}
+
+/** The "judge" badge of a trace ScoreLens made itself, else null. */
+export function sourceBadge(r: Pick<TraceListRow, "tags" | "metadata">): HTMLElement | null {
+  const source = r.tags[SCORELENS_SOURCE_TAG] ?? r.metadata[SCORELENS_SOURCE_TAG];
+  if (source === undefined) return null;
+  const label = source.trim() === "" ? "scorelens" : source.slice(0, 40);
+  return h(
+    "span",
+    { class: "assess assess-neutral tv-source", "data-source": label, title: `Made by ScoreLens (${SCORELENS_SOURCE_TAG} = ${label}), not by your app: runs on the last N traces leave it out` },
+    label,
+  );
 }
 
 export interface RowState {
@@ -84,7 +101,7 @@ export function renderRow(r: TraceListRow, s: RowState): HTMLElement {
       h("span", { class: "tv-dur" }, formatDuration(r.durationMs)),
       h("span", { class: "tv-tok", title: "Total tokens" }, r.totalTokens > 0 ? `${formatTokens(r.totalTokens)} tok` : ""),
       h("span", { class: "tv-cost", title: "Cost (USD)" }, r.costUsd !== null && r.costUsd > 0 ? formatCost(r.costUsd) : ""),
-      badges(r.badges),
+      badges(r.badges, sourceBadge(r)),
     ),
   );
   el.dataset.id = r.traceId;

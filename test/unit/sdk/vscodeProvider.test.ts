@@ -212,6 +212,9 @@ describe("SCORELENS_JUDGE_PROVIDER=vscode as the default", () => {
     const feedback = only(await judge.run({ outputs: "hi" }));
     assert.equal(feedback.value, "yes");
     assert.equal(feedback.metadata["mlflow.judge.model"], "gpt-4.1-2025");
+    // gpt-4.1 is in the price table, but VS Code's models come with a subscription: tokens, no cost
+    assert.ok(feedback.metadata["scorelens.judge.input_tokens"] !== undefined);
+    assert.equal(feedback.metadata["scorelens.judge.cost_usd"], undefined);
     assert.deepEqual(protocol.LanguageModelChatParams.parse(bridge.seen[0]?.body).selector, { vendor: "copilot", family: "gpt-4.1" });
     assert.equal(judge.modelName, "gpt-4.1-2025", "the default provider is kept, with what it learnt");
 

@@ -132,3 +132,13 @@ test("escaping: markup, quotes and every character XML forbids", () => {
   assert.throws(() => parseXml("<r><s></r></s>"), /closes <s>/);
   assert.throws(() => parseXml('<r a="&#1;"/>'), /character reference to a character XML does not allow/);
 });
+
+test("a run that called LLM judges: its judge usage is in the JSON report's run and in the text", () => {
+  const judgeUsage = { calls: 3, inputTokens: 2_436, outputTokens: 290, costUsd: 0.000539, models: ["gpt-4o-mini"] };
+  const report = buildEvalReport({ run: run({ judgeUsage }), rows: ROWS, thresholds: [], version: "x" });
+  assert.deepEqual(EvalReport.parse(JSON.parse(JSON.stringify(report))).run.judgeUsage, judgeUsage);
+  assert.match(reportSummaryText(report), /\n {2}Judge: 3 calls · 2,436 in \/ 290 out tokens · \$0\.0005 · gpt-4o-mini\n/);
+  const plain = buildEvalReport({ run: run(), rows: ROWS, thresholds: [], version: "x" });
+  assert.equal("judgeUsage" in plain.run, false);
+  assert.doesNotMatch(reportSummaryText(plain), /Judge:/);
+});
