@@ -7,6 +7,7 @@
 import type { z } from "zod";
 import { formatZodError } from "../../protocol/descriptors";
 import { EvalUpload } from "../../protocol/evalUpload";
+import { judgeUsageOf } from "../../protocol/judgeCost";
 import type { EvalRun, TraceScore } from "../../protocol/scoring";
 import type { Db } from "../store/db";
 import { AssessmentQueries } from "../store/assessmentQueries";
@@ -40,6 +41,8 @@ export function saveEvalUpload(db: Db, body: unknown): EvalRun {
     aggregates: up.aggregates,
     message: null,
   };
+  const judgeUsage = judgeUsageOf(up.rows.flatMap((r) => r.scores.flatMap((x) => x.feedbacks)));
+  if (judgeUsage) run.judgeUsage = judgeUsage;
   db.transaction(() => {
     store.save(run);
     const datasetRows = up.rows.map((r) => r.datasetRow);

@@ -22,7 +22,13 @@ function feedback(name: string, value: unknown, error: { type: string; message: 
 
 function upload(runId: string) {
   const rows = [
-    { traceId: TRACE, datasetRow: 0, feedback: feedback("exact", true), ms: 2 },
+    {
+      traceId: TRACE,
+      datasetRow: 0,
+      // as a judge records its call (sdk/judges/judge.ts): the run totals it
+      feedback: { ...feedback("exact", true), metadata: { "mlflow.judge.model": "gpt-4o-mini", "scorelens.judge.input_tokens": "1200", "scorelens.judge.output_tokens": "80", "scorelens.judge.cost_usd": "0.00022800" } },
+      ms: 2,
+    },
     { traceId: "row-1", datasetRow: 1, feedback: feedback("exact", null, { type: "TypeError", message: "boom", stack: "TypeError: boom\n    at x" }), ms: 1 },
   ];
   return {
@@ -83,8 +89,10 @@ test("evaluate()'s run upload is stored like an editor run; bad bodies are refus
 
   const ro = openReadonly(db);
   try {
-    const run = ro.prepare("SELECT status, selection_label, error_count FROM eval_runs WHERE run_id = ?").get("run-eval-1") as { status: string; selection_label: string; error_count: number };
-    assert.deepEqual(run, { status: "completed", selection_label: "evaluate() nightly · 2 rows (predictFn)", error_count: 1 });
+    const run = ro.prepare("SELECT status, selection_label, error_count, judge_usage FROM eval_runs WHERE run_id = ?").get("run-eval-1") as { status: string; selection_label: string; error_count: number; judge_usage: string | null };
+    const { judge_usage, ...rest } = run;
+    assert.deepEqual(rest, { status: "completed", selection_label: "evaluate() nightly · 2 rows (predictFn)", error_count: 1 });
+    assert.deepEqual(JSON.parse(judge_usage ?? "null"), { calls: 1, inputTokens: 1200, outputTokens: 80, costUsd: 0.000228, models: ["gpt-4o-mini"] }, "the judge calls of an uploaded run are totalled like an editor run's");
     assert.equal(ro.prepare("SELECT count(*) FROM eval_runs").pluck().get(), 1, "refused bodies stored nothing");
     const results = ro.prepare("SELECT trace_id, dataset_row FROM run_results WHERE run_id = ? ORDER BY seq").all("run-eval-1");
     assert.deepEqual(results, [{ trace_id: TRACE, dataset_row: 0 }, { trace_id: "row-1", dataset_row: 1 }]);
