@@ -7,7 +7,7 @@ import { z } from "zod";
 import { defineRequest } from "./descriptors";
 import { BackfillJob, Bucket, DashboardSeries, RegisteredScorer } from "./monitoring";
 
-export const RangePreset = z.enum(["1h", "24h", "7d", "30d", "custom"]);
+export const RangePreset = z.enum(["5m", "15m", "1h", "24h", "7d", "30d", "custom"]);
 export type RangePreset = z.infer<typeof RangePreset>;
 
 /** The time range the dashboard shows: a preset (relative to now) or a custom [fromMs, toMs). */

@@ -116,8 +116,20 @@ export const MonitoringChangedNotification = defineNotification("scorelens/monit
 
 // ─── dashboard ────────────────────────────────────────────────────────────────
 
-export const Bucket = z.enum(["minute", "hour", "day"]);
+/** Bucket sizes of the dashboard's time axis (buckets start at multiples of the size, UTC epoch). */
+export const Bucket = z.enum(["15s", "minute", "hour", "day"]);
 export type Bucket = z.infer<typeof Bucket>;
+
+export const BUCKET_MS: Readonly<Record<Bucket, number>> = { "15s": 15_000, minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+
+/** Most buckets one dashboard request returns (the newest ones when a range holds more). */
+export const MAX_DASHBOARD_BUCKETS = 2000;
+
+/** How many buckets of `bucket` cover [fromMs, toMs) (partial buckets at both ends count). */
+export function bucketCount(fromMs: number, toMs: number, bucket: Bucket): number {
+  const size = BUCKET_MS[bucket];
+  return Math.max(0, Math.ceil(toMs / size) - Math.floor(fromMs / size));
+}
 
 export const DashboardPoint = z.object({
   /** Bucket start, epoch ms. */

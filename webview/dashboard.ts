@@ -1,14 +1,14 @@
 /**
  * Monitoring dashboard panel: for every registered scorer and assessment, the mean value, pass
- * and error rates and coverage (scored / eligible) per hour or day bucket as SVG charts, with a
- * time range picker. The header shows each scorer's state, rate, backlog and last error, the
+ * and error rates and coverage (scored / eligible) per 15-second, minute, hour or day bucket as
+ * SVG charts, with a time range picker. The header shows each scorer's state, rate, backlog and last error, the
  * monitoring lag and running backfills (progress, Cancel). Clicking a bucket asks the host to
  * list its traces. The data comes from the host in complete snapshots.
  */
 import "./lib/zodConfig";
 import { formatCount } from "../protocol/format";
 import type { DashboardSeries } from "../protocol/monitoring";
-import { DashboardCancelBackfill, DashboardDrill, DashboardRefresh, DashboardSetRange } from "../protocol/dashboardWebview";
+import { DashboardCancelBackfill, DashboardDrill, DashboardRefresh, DashboardSetRange, type RangePreset } from "../protocol/dashboardWebview";
 import type { DashboardSnapshot } from "../protocol/webview";
 import { h, replaceChildren } from "./lib/dom";
 import { onSnapshot, request } from "./lib/vscodeApi";
@@ -16,6 +16,15 @@ import { renderCard } from "./dashboard/card";
 import { renderControls, type RangeChange } from "./dashboard/controls";
 import { renderHeader } from "./dashboard/header";
 import { bucketLabel } from "./dashboard/scale";
+
+const RANGE_TEXT: Record<Exclude<RangePreset, "custom">, string> = {
+  "5m": "the last 5 minutes",
+  "15m": "the last 15 minutes",
+  "1h": "the last hour",
+  "24h": "the last 24 hours",
+  "7d": "the last 7 days",
+  "30d": "the last 30 days",
+};
 
 let snapshot: DashboardSnapshot | null = null;
 let lastFocus: string | null = null;
@@ -84,7 +93,7 @@ function renderCards(): void {
   cardsEl.hidden = none;
   emptyEl.hidden = !none;
   if (!none) return;
-  const range = `${bucketLabel(s.range.fromMs, "day")} – ${bucketLabel(s.range.toMs - 1, "day")}`;
+  const range = s.range.preset === "custom" ? `${bucketLabel(s.range.fromMs, "day")} – ${bucketLabel(s.range.toMs - 1, "day")}` : RANGE_TEXT[s.range.preset];
   replaceChildren(
     emptyEl,
     s.message

@@ -4,7 +4,7 @@
  * tooltip, a backfill job's progress, and the time ranges of the pickers.
  */
 import { formatCount } from "../../protocol/format";
-import type { BackfillJob, Bucket, RegisteredScorer } from "../../protocol/monitoring";
+import { Bucket, BUCKET_MS, bucketCount, MAX_DASHBOARD_BUCKETS, type BackfillJob, type RegisteredScorer } from "../../protocol/monitoring";
 import type { RangePreset } from "../../protocol/dashboardWebview";
 
 /** 0.5 → "50%", 0.125 → "12.5%", 0.001 → "0.1%", 0.00005 → "0.005%". */
@@ -76,14 +76,27 @@ export function backfillProgressText(job: BackfillJob): string {
   return `${formatCount(job.done)} / ${formatCount(job.total)} traces · ${formatCount(job.scored)} scored${job.errors ? ` · ${formatCount(job.errors)} errors` : ""}`;
 }
 
-export const PRESET_MS: Record<Exclude<RangePreset, "custom">, number> = { "1h": 3_600_000, "24h": 24 * 3_600_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 };
-const STEP: Record<Bucket, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+export const PRESET_MS: Record<Exclude<RangePreset, "custom">, number> = {
+  "5m": 5 * 60_000,
+  "15m": 15 * 60_000,
+  "1h": 3_600_000,
+  "24h": 24 * 3_600_000,
+  "7d": 7 * 86_400_000,
+  "30d": 30 * 86_400_000,
+};
 
 /** A preset's range ending at the end of the bucket that holds `nowMs` (so the last bucket is whole). */
 export function presetRange(preset: Exclude<RangePreset, "custom">, bucket: Bucket, nowMs: number): { fromMs: number; toMs: number } {
-  const step = STEP[bucket];
+  const step = BUCKET_MS[bucket];
   const toMs = Math.floor(nowMs / step) * step + step;
   return { fromMs: toMs - Math.max(step, Math.ceil(PRESET_MS[preset] / step) * step), toMs };
+}
+
+/** `bucket`, or the first coarser one that covers [fromMs, toMs) in at most MAX_DASHBOARD_BUCKETS buckets. */
+export function fitBucket(bucket: Bucket, fromMs: number, toMs: number): Bucket {
+  const sizes = Bucket.options;
+  for (const b of sizes.slice(sizes.indexOf(bucket))) if (bucketCount(fromMs, toMs, b) <= MAX_DASHBOARD_BUCKETS) return b;
+  return "day";
 }
 
 /**

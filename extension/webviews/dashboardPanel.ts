@@ -1,8 +1,8 @@
 /**
  * The monitoring dashboard panel (one per window): the series of scorelens/getDashboard for the
- * chosen range and bucket, with the registered scorers, backfill jobs and lag from the
- * MonitoringModel. Scorer/job changes re-post the header at once and re-fetch the series at most
- * every 10 s. Drill-down: a clicked bucket's traces (scorelens/dashboardTraces) in a quick pick
+ * chosen range and bucket (15-second buckets up to days; a bucket too fine for the range is
+ * coarsened), with the registered scorers, backfill jobs and lag from the MonitoringModel.
+ * Scorer/job changes re-post the header at once and re-fetch the series at most every 10 s. Drill-down: a clicked bucket's traces (scorelens/dashboardTraces) in a quick pick
  * with names and previews; picking one opens it (a single trace opens directly).
  */
 import * as vscode from "vscode";
@@ -11,7 +11,7 @@ import { ListTracesRequest } from "../../protocol/lsp";
 import { CancelBackfillRequest, DashboardTracesRequest, GetDashboardRequest, type DashboardSeries } from "../../protocol/monitoring";
 import type { TraceListRow } from "../../protocol/model";
 import { MonitoringModel } from "../monitoring/monitoringModel";
-import { presetRange } from "../monitoring/scorerText";
+import { fitBucket, PRESET_MS, presetRange } from "../monitoring/scorerText";
 import type { ServerClient } from "../serverClient";
 import { panelHtml, themeKind, WebviewHost, webviewOptions } from "./webviewHost";
 
@@ -57,8 +57,12 @@ export class DashboardPanel implements vscode.Disposable {
         const now = Date.now();
         if (p.preset === "custom") {
           if (p.fromMs === undefined || p.toMs === undefined || p.toMs <= p.fromMs) throw new Error("a custom range needs a start before its end");
-          this.range = { preset: "custom", bucket: p.bucket, fromMs: p.fromMs, toMs: p.toMs };
-        } else this.range = { preset: p.preset, bucket: p.bucket, ...presetRange(p.preset, p.bucket, now) };
+          this.range = { preset: "custom", bucket: fitBucket(p.bucket, p.fromMs, p.toMs), fromMs: p.fromMs, toMs: p.toMs };
+        } else {
+          // a bucket too fine for the range (15 s over 30 days) becomes the first one that fits
+          const bucket = fitBucket(p.bucket, now - PRESET_MS[p.preset], now);
+          this.range = { preset: p.preset, bucket, ...presetRange(p.preset, bucket, now) };
+        }
         await this.fetch();
         return { ok: true as const };
       })

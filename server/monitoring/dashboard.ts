@@ -1,17 +1,16 @@
 /**
- * The monitoring dashboard's queries: per registered scorer and assessment name, hour or day
- * buckets (UTC, by trace start time) with the mean of numeric / boolean / yes-no values, the pass
+ * The monitoring dashboard's queries: per registered scorer and assessment name, 15-second,
+ * minute, hour or day buckets (starting at multiples of the size since the epoch, by trace start
+ * time; at most MAX_DASHBOARD_BUCKETS, the newest) with the mean of numeric / boolean / yes-no values, the pass
  * rate (share of true / "yes" among boolean and yes-no values), the error rate, and coverage:
  * traces scored by the scorer / traces in the bucket that match its filter (eligible).
  */
-import type { Bucket, DashboardPoint, DashboardSeries } from "../../protocol/monitoring";
+import { BUCKET_MS, MAX_DASHBOARD_BUCKETS, type Bucket, type DashboardPoint, type DashboardSeries } from "../../protocol/monitoring";
 import { compileFilter } from "../search/filterToSql";
 import { installSearchFunctions } from "../search/searchFunctions";
 import type { Db } from "../store/db";
 import { EXCLUDING_KEYS } from "./admission";
 
-export const BUCKET_MS: Readonly<Record<Bucket, number>> = { minute: 60_000, hour: 3600_000, day: 86_400_000 };
-const MAX_BUCKETS = 5000;
 
 const NOT_EXCLUDED = EXCLUDING_KEYS.map((k) => `json_extract(t.tags, '$."${k}"') IS NULL AND json_extract(t.metadata, '$."${k}"') IS NULL`).join(" AND ");
 
@@ -30,9 +29,13 @@ export interface DashboardQuery {
   scorers: ReadonlyArray<{ name: string; filterString: string | null }>;
 }
 
-function bucketStarts(fromMs: number, toMs: number, size: number): number[] {
+/** The starts of the buckets that cover [fromMs, toMs): the newest MAX_DASHBOARD_BUCKETS of them. */
+export function bucketStarts(fromMs: number, toMs: number, size: number): number[] {
+  const first = Math.floor(fromMs / size) * size;
+  const n = Math.ceil((toMs - first) / size);
+  const skip = Math.max(0, n - MAX_DASHBOARD_BUCKETS);
   const out: number[] = [];
-  for (let t = Math.floor(fromMs / size) * size; t < toMs && out.length < MAX_BUCKETS; t += size) out.push(t);
+  for (let i = skip; i < n; i++) out.push(first + i * size);
   return out;
 }
 
@@ -49,9 +52,11 @@ function eligibleCounts(db: Db, q: DashboardQuery, size: number, filter: string 
   return new Map(rows.map((r) => [Number(r.b), Number(r.n)]));
 }
 
-export function dashboardSeries(db: Db, q: DashboardQuery): DashboardSeries[] {
-  const size = BUCKET_MS[q.bucket];
-  const starts = bucketStarts(q.fromMs, q.toMs, size);
+export function dashboardSeries(db: Db, query: DashboardQuery): DashboardSeries[] {
+  const size = BUCKET_MS[query.bucket];
+  const starts = bucketStarts(query.fromMs, query.toMs, size);
+  // buckets left out (beyond the newest MAX_DASHBOARD_BUCKETS) are not queried
+  const q = { ...query, fromMs: Math.max(query.fromMs, starts[0] ?? query.fromMs) };
   const series: DashboardSeries[] = [];
   for (const s of q.scorers) {
     const eligible = eligibleCounts(db, q, size, s.filterString);

@@ -3,6 +3,11 @@
  * tests: the registry, the online monitor, backfill jobs and the dashboard over one store, with
  * one worker pool, and a throttled change signal (at most every `notifyMs`).
  *
+ * Ownership: monitoring and backfills run on the server that owns the store. The service watches
+ * `isOwner` (every `ownerPollMs`): when this server becomes the owner (the previous owner died and
+ * the lease passed to it), it resumes the backfill jobs no live process runs and wakes the
+ * monitor for the pending rows, without a restart.
+ *
  * Wiring (server/main.ts or cli.ts serve):
  *   const monitoring = new MonitoringService({ db: s.db, isOwner: () => s.isOwner, ... });
  *   s.onCommitted(() => monitoring.notifyCommitted());
@@ -10,6 +15,7 @@
  *   … await monitoring.dispose() before s.close()
  */
 import type { BackfillJob, Bucket, DashboardSeries, MonitoringSnapshot, RegisteredScorer } from "../../protocol/monitoring";
+import { log } from "../log";
 import { defaultSdkEntry } from "../scorers/runtime/runScorerOnTraces";
 import { storeFileOf } from "../scorers/runtime/traceLoader";
 import { ScorerWorkerPool, type WorkerPoolOptions } from "../scorers/runtime/workerPool";
@@ -32,6 +38,8 @@ export interface MonitoringServiceOptions {
   monitor?: Partial<Omit<MonitorOptions, "db" | "registry" | "pool" | "isOwner" | "onChange">>;
   /** Snapshot pushes at most this often (default 500 ms). */
   notifyMs?: number;
+  /** How often `isOwner` is checked for a takeover (default 1000 ms). */
+  ownerPollMs?: number;
 }
 
 export class MonitoringService {
@@ -43,6 +51,8 @@ export class MonitoringService {
   private notifyTimer: NodeJS.Timeout | null = null;
   private lastNotify = 0;
   private disposed = false;
+  private owner: boolean;
+  private readonly ownerTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: MonitoringServiceOptions) {
     this.registry = new ScorerRegistry(opts.db, { sdkEntry: opts.sdkEntry ?? defaultSdkEntry(), ...(opts.maxActive ? { maxActive: opts.maxActive } : {}) });
@@ -57,7 +67,25 @@ export class MonitoringService {
       onChange: changed,
     });
     this.backfills = new Backfills(opts.db, this.registry, this.pool, changed);
-    if (!opts.isOwner || opts.isOwner()) this.backfills.resume();
+    this.owner = !opts.isOwner || opts.isOwner();
+    if (this.owner) this.backfills.resume();
+    if (opts.isOwner) {
+      this.ownerTimer = setInterval(() => this.checkOwner(), opts.ownerPollMs ?? 1000);
+      this.ownerTimer.unref();
+    }
+  }
+
+  /** Takes the work over when this server has just become the store's owner. */
+  private checkOwner(): void {
+    if (this.disposed) return;
+    const owner = this.opts.isOwner?.() ?? true;
+    if (owner && !this.owner) {
+      log.info("this server owns the store now: resuming backfill jobs and pending monitoring");
+      this.backfills.resume();
+      this.monitor.notifyCommitted();
+      this.changed();
+    }
+    this.owner = owner;
   }
 
   /** Spans were committed: look for newly completed traces. */
@@ -123,6 +151,7 @@ export class MonitoringService {
     if (this.disposed) return;
     this.disposed = true;
     if (this.notifyTimer) clearTimeout(this.notifyTimer);
+    if (this.ownerTimer) clearInterval(this.ownerTimer);
     await this.monitor.dispose();
     await this.backfills.dispose();
     await this.pool.dispose();

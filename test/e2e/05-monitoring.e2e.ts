@@ -1,15 +1,17 @@
 /**
  * Monitoring in a real VS Code (issue 7): register a scorer from its lens and start it at 50%;
- * the demo app sends traces and about half get assessments; the dashboard charts it; a backfill
- * over the earlier traces runs with a progress notification; stopping the scorer stops new
- * assessments. Counts are read from the server's own HTTP API (what the SDK client uses).
+ * the demo app sends traces in 4 bursts 15 s apart and about half get assessments; the dashboard
+ * (last 5 minutes, 15-second buckets) charts them as a line through one point per burst, and a
+ * point drills down to exactly its bucket's traces; a backfill over the earlier traces runs with
+ * a progress notification; stopping the scorer stops new assessments. Counts are read from the
+ * server's own HTTP API (what the SDK client uses).
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, afterEach, before, test } from "node:test";
-import type { Page } from "playwright-core";
+import type { Frame, Page } from "playwright-core";
 import { close, launch, lens, lensLine, openFile, openWorkbench, panelFrame, runCommand, shot, waitForStatus, WS_DIR, type Session } from "./workbench";
 
 const OTLP_PORT = Number(process.env.OTLP_PORT ?? 4318);
@@ -45,6 +47,23 @@ function sendTraces(runs: number): void {
     timeout: 90_000,
   });
   assert.equal(r.status, 0, r.stderr);
+}
+
+const BUCKET_MS = 15_000;
+const BURSTS = 4;
+const PER_BURST = 12;
+
+/**
+ * BURSTS bursts of PER_BURST traces, one per 15-second bucket of the dashboard: each starts just
+ * after a bucket boundary (the first one at once when the current bucket is young), and a burst
+ * (process start included) takes a few seconds, so its traces stay in its bucket.
+ */
+async function sendBursts(): Promise<void> {
+  for (let b = 0; b < BURSTS; b++) {
+    const into = Date.now() % BUCKET_MS;
+    if (b > 0 || into > 6000) await page.waitForTimeout(BUCKET_MS - into + 250);
+    sendTraces(PER_BURST);
+  }
 }
 
 async function registered(): Promise<Registered | null> {
@@ -119,28 +138,74 @@ test("register from the lens and start monitoring at 50%", async () => {
   await shot(page, "50-registered-lens");
 });
 
-test("the demo app sends traces: about half of them are assessed", async () => {
+test("the demo app sends traces in bursts 15 s apart: about half of them are assessed", async () => {
   const before = await settled();
   assert.equal(before, 0, "traces from before the registration are not monitored (the backfill's job)");
-  sendTraces(40);
+  await sendBursts();
   const scored = (await settled()) - before;
-  // 40 traces at 50%: binomial sd ≈ 3.2; 8..32 is far outside any flake
-  assert.ok(scored >= 8 && scored <= 32, `${scored} of 40 new traces assessed at 50%`);
+  // 48 traces at 50%: binomial sd ≈ 3.5; 10..38 is far outside any flake
+  assert.ok(scored >= 10 && scored <= 38, `${scored} of ${BURSTS * PER_BURST} new traces assessed at 50%`);
   await page.locator('.activitybar [aria-label^="ScoreLens"]').first().click();
   await page.locator(".monaco-list-row", { hasText: NAME }).first().waitFor({ timeout: 30_000 });
   await page.waitForTimeout(800);
   await shot(page, "51-scorers-view");
 });
 
-test("the dashboard charts the scorer over time", async () => {
+/** The vertices of the value chart's lines and dots (one per bucket with a value), in page pixels. */
+async function valuePoints(d: Frame): Promise<Array<{ x: number; y: number }>> {
+  const svg = d.locator(`.dl-card[data-scorer="${NAME}"] svg.k-value`);
+  const box = await svg.boundingBox();
+  assert.ok(box, "the value chart is on screen");
+  const local = await svg.evaluate((el) => {
+    const out: Array<[number, number]> = [];
+    for (const m of el.querySelectorAll(".dl-series path.dl-line")) {
+      for (const [, x, y] of (m.getAttribute("d") ?? "").matchAll(/[ML]([\d.]+),([\d.]+)/g)) out.push([Number(x), Number(y)]);
+    }
+    for (const c of el.querySelectorAll(".dl-series circle.dl-dot")) out.push([Number(c.getAttribute("cx")), Number(c.getAttribute("cy"))]);
+    return out;
+  });
+  return local.map(([x, y]) => ({ x: box.x + x, y: box.y + y }));
+}
+
+test("the dashboard charts the bursts as a line over 15-second buckets; a point drills down to its traces", async () => {
   await runCommand(page, "View: Close All Editors");
   await runCommand(page, "ScoreLens: Open Monitoring Dashboard");
   const d = await panelFrame(page, "dashboard", 30_000);
-  // the last hour by minute: each minute with traffic is a point on the line
-  await d.locator("svg circle, svg path").first().waitFor({ timeout: 30_000 });
-  assert.match((await d.locator("body").textContent()) ?? "", new RegExp(NAME));
-  await page.waitForTimeout(1000);
+  await d.locator(`.dl-card[data-scorer="${NAME}"]`).waitFor({ timeout: 30_000 });
+  await d.locator("#preset-5m").click();
+  // the last 5 minutes in 15-second buckets: one point per burst
+  const card = d.locator(`.dl-card[data-scorer="${NAME}"][data-slots="20"]`);
+  await card.waitFor({ timeout: 30_000 });
+  assert.equal(await d.locator("#bucket").inputValue(), "15s");
+  const series = card.locator("svg.k-value .dl-series");
+  const counts = (await series.locator("[data-points]").evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-points"))))) as number[];
+  const total = counts.reduce((a, b) => a + b, 0);
+  assert.ok(total >= 3, `the value chart has ${total} points (${counts.join(", ")})`);
+  assert.ok(Math.max(...counts) >= 2, `points of neighbouring buckets are joined by a line (${counts.join(", ")})`);
+  await page.mouse.move(0, 0);
+  await page.waitForTimeout(500);
   await shot(page, "52-dashboard");
+
+  // drill-down from a point: hover shows its bucket's numbers, a click lists exactly those traces
+  let scored = 0;
+  let at: { x: number; y: number } | null = null;
+  for (const p of await valuePoints(d)) {
+    await page.mouse.move(p.x, p.y);
+    const tip = (await d.locator("#tip").textContent({ timeout: 5_000 })) ?? "";
+    const m = /scored (\d+) of/.exec(tip);
+    assert.match(tip, /\d\d:\d\d:\d\d–\d\d:\d\d:\d\d/, "a 15-second bucket's label");
+    if (m && Number(m[1]) >= 2) {
+      scored = Number(m[1]);
+      at = p;
+      break;
+    }
+  }
+  assert.ok(at, "a point with at least 2 scored traces");
+  await page.mouse.click(at.x, at.y);
+  await quickInput(new RegExp(`${NAME} · ${NAME}: ${scored} traces`)).waitFor({ timeout: 15_000 });
+  await shot(page, "52b-dashboard-drill");
+  await page.keyboard.press("Escape");
+  await d.locator("#status", { hasText: new RegExp(`^${scored} traces in .*\\d\\d:\\d\\d:\\d\\d–\\d\\d:\\d\\d:\\d\\d`) }).waitFor({ timeout: 15_000 });
 });
 
 test("a backfill over the earlier traces runs with a progress notification", async () => {
@@ -178,10 +243,13 @@ test("stopping the scorer stops new assessments", async () => {
   assert.equal(await settled(), before, "no assessments after stop");
   assert.equal((await registered())?.state, "stopped");
   await shot(page, "54-stopped");
-  // the dashboard over the whole session: monitored, backfilled, then stopped (eligible but not scored)
+  // this file's session (about 3 minutes) in the last 5 minutes: the earlier traces backfilled at
+  // 50%, the bursts monitored at 50%, then the traces sent after stop (eligible, not scored)
   await runCommand(page, "ScoreLens: Open Monitoring Dashboard");
   const d = await panelFrame(page, "dashboard", 30_000);
-  await d.locator("svg circle, svg path").first().waitFor({ timeout: 30_000 });
+  await d.locator(`.dl-card[data-scorer="${NAME}"]`).waitFor({ timeout: 30_000 });
+  await d.locator("#preset-5m").click();
+  await d.locator(`.dl-card[data-scorer="${NAME}"][data-slots="20"] svg.k-value path.dl-line`).first().waitFor({ timeout: 30_000 });
   await page.waitForTimeout(1000);
   await shot(page, "55-dashboard-after-stop");
 });

@@ -2,7 +2,8 @@
  * Monitoring through the real `scorelens serve` process (dist/cli.js): a scorer registered with
  * the CLI and started at 50% over HTTP scores about half of 200 OTLP traces, exactly the ones
  * the sampler picks; a kill -9 with a backlog, then a restart, loses and repeats nothing;
- * stopping stops new assessments; a backfill scores earlier traces and skips scored ones.
+ * stopping stops new assessments; a backfill scores earlier traces and skips scored ones; a
+ * backfill killed with pages in flight resumes after a restart from its last stored page.
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -11,8 +12,8 @@ import path from "node:path";
 import { after, test } from "node:test";
 import type { BackfillJob, MonitoringSnapshot, RegisteredScorer } from "../../protocol/monitoring";
 import { sampleScorers } from "../../server/monitoring/sampler";
-import { nowNs, otlpJsonBody } from "./otlpBodies";
-import { openReadonly, rawRequest, runCli, startServe, stopAllServers, type ServeProcess } from "./serveHarness";
+import { api, assessed as assessedIn, jobRow, newIds, pendingCount as pendingIn, sendTraces, until } from "./monitoringHarness";
+import { openReadonly, runCli, startServe, stopAllServers, type ServeProcess } from "./serveHarness";
 
 after(stopAllServers);
 
@@ -30,64 +31,8 @@ const file = path.join(dir, "scorers.ts");
 fs.writeFileSync(file, SCORERS);
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-let seq = 0;
-function newIds(n: number): string[] {
-  return Array.from({ length: n }, () => (++seq).toString(16).padStart(8, "0") + "c0ffee".padEnd(24, "0"));
-}
-
-async function sendTraces(port: number, ids: string[]): Promise<void> {
-  for (let i = 0; i < ids.length; i += 50) {
-    const t = nowNs();
-    const spans = ids.slice(i, i + 50).map((traceId, k) => ({
-      traceId,
-      spanId: (k + 1).toString(16).padStart(16, "0"),
-      name: "agent",
-      startNs: t,
-      endNs: t + 1_000_000n,
-      attributes: { "mlflow.spanOutputs": JSON.stringify(`answer ${traceId.slice(0, 8)}`) },
-    }));
-    const r = await rawRequest(port, { body: otlpJsonBody(spans), headers: { "content-type": "application/json" } });
-    assert.equal(r.status, 200, r.body.toString());
-  }
-}
-
-async function api<T>(port: number, method: string, p: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const r = await rawRequest(port, {
-    method,
-    path: p,
-    headers: { "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: r.status, body: JSON.parse(r.body.toString("utf8")) as T };
-}
-
-/** Assessment rows per trace from one scorer (read-only, while the server writes). */
-function assessed(scorer: string): Map<string, number> {
-  const d = openReadonly(db);
-  try {
-    const rows = d.prepare("SELECT trace_id, count(*) AS n FROM assessments WHERE source_id = ? GROUP BY trace_id").all(scorer) as Array<{ trace_id: string; n: number }>;
-    return new Map(rows.map((r) => [r.trace_id, r.n]));
-  } finally {
-    d.close();
-  }
-}
-
-function pendingCount(): number {
-  const d = openReadonly(db);
-  try {
-    return Number(d.prepare("SELECT count(*) FROM monitor_pending").pluck().get());
-  } finally {
-    d.close();
-  }
-}
-
-async function until(what: string, f: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
-  const t0 = Date.now();
-  while (!(await f())) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const assessed = (scorer: string): Map<string, number> => assessedIn(db, scorer);
+const pendingCount = (): number => pendingIn(db);
 
 test("sampling at 50%, kill -9 with a backlog, stop, backfill", { timeout: 240_000 }, async () => {
   let serve: ServeProcess = await startServe(db);
@@ -165,5 +110,36 @@ test("sampling at 50%, kill -9 with a backlog, stop, backfill", { timeout: 240_0
   const all = assessed("fast_len");
   assert.equal(all.size, 310);
   assert.ok([...all.values()].every((n) => n === 1), "one assessment set per (trace, scorer version)");
+  await serve.stop();
+});
+
+test("a backfill killed with pages in flight resumes after the restart: nothing twice, nothing skipped", { timeout: 120_000 }, async () => {
+  const db2 = path.join(dir, "restart.db");
+  const slow = path.join(dir, "slow.ts");
+  // 20 ms a trace: 800 traces on 2 workers take about 8 s
+  fs.writeFileSync(slow, `import { scorer } from "scorelens";\nexport const slowBf = scorer("slow_bf", async ({ outputs }) => { await new Promise((r) => setTimeout(r, 20)); return String(outputs ?? "").length; });\n`);
+  let serve = await startServe(db2);
+  assert.equal((await runCli(["scorers", "register", slow, "--export", "slowBf", "--db", db2])).code, 0);
+  const ids = newIds(800, "5e5");
+  await sendTraces(serve.port, ids);
+  const job = await api<BackfillJob>(serve.port, "POST", "/scorelens/v1/backfills", { scorers: [{ name: "slow_bf" }], fromMs: Date.now() - 3600_000 });
+  assert.equal(job.status, 200, JSON.stringify(job.body));
+  assert.equal(job.body.scorers[0]?.sampleRate, 1, "a scorer that never started backfills at 1.0");
+  await until("the first page to be stored", () => jobRow(db2, job.body.jobId).done >= 200, 60_000, 20);
+  await serve.kill9();
+  const atKill = jobRow(db2, job.body.jobId);
+  assert.ok(atKill.done >= 200 && atKill.done < ids.length && atKill.done % 200 === 0, `killed between pages (${atKill.done} done)`);
+  assert.equal(assessedIn(db2, "slow_bf").size, atKill.done, "pages in flight stored nothing");
+
+  serve = await startServe(db2);
+  let last = job.body;
+  await until("the resumed backfill to complete", async () => {
+    last = (await api<BackfillJob>(serve.port, "GET", `/scorelens/v1/backfills/${job.body.jobId}`)).body;
+    return last.status === "completed";
+  });
+  assert.deepEqual([last.done, last.scored, last.skipped, last.errors], [ids.length, ids.length, 0, 0]);
+  const got = assessedIn(db2, "slow_bf");
+  assert.deepEqual([...got.keys()].sort(), [...ids].sort());
+  assert.ok([...got.values()].every((n) => n === 1), "no trace scored twice");
   await serve.stop();
 });

@@ -190,6 +190,42 @@ test("range picker and bucket: requests, 168 hourly buckets over a week, custom 
   await finish(o);
 });
 
+test("the last 5 minutes in 15-second buckets: seconds in labels and tooltips, drill-down with the bucket's 15 s", async () => {
+  const o = await open();
+  const { page } = o;
+  await page.locator("#preset-5m").click();
+  await page.locator(`${card("correctness")}[data-slots="20"]`).waitFor();
+  assert.deepEqual(await requests(page, "dashboard/setRange"), [{ preset: "5m", bucket: "15s" }]);
+  assert.equal(await page.locator("#bucket").inputValue(), "15s");
+  const sr = dashboardFixture("default").byPreset["5m"]?.series[0];
+  assert.ok(sr);
+  const t0 = sr.points[0]!.t;
+  assert.equal(t0 % 15_000, 0, "15-second buckets start at :00, :15, :30, :45");
+  // buckets 0–4, 8–11, 13–19 have a value: lines of 5, 4 and 7 points
+  assert.deepEqual((await pathPoints(page, "correctness", "value", "value")).paths, [5, 4, 7]);
+  const xLabels = await page.locator(`${card("correctness")} .dl-plot[data-kind="value"] .dl-axis-x text`).allTextContents();
+  assert.ok(xLabels.length >= 2 && xLabels.every((l) => /^\d\d:\d\d(:\d\d)?$/.test(l)), xLabels.join(","));
+  const lines = await hoverSlot(page, "correctness", "value", 9);
+  const hms = (ms: number) => new Date(ms).toISOString().slice(11, 19);
+  assert.equal(lines[0], `Tue May 12 ${hms(t0 + 9 * 15_000)}–${hms(t0 + 10 * 15_000)}`);
+  await page.mouse.down();
+  await page.mouse.up();
+  await page.locator("#status").getByText(/41 traces in Tue May 12 \d\d:\d\d:\d\d–/).waitFor();
+  assert.deepEqual(await requests(page, "dashboard/drill"), [{ scorer: "correctness", assessment: "correctness", fromMs: t0 + 9 * 15_000, toMs: t0 + 10 * 15_000 }]);
+  await page.screenshot({ path: shotPath("dashboard-5min"), fullPage: true });
+  // over 30 days, 15-second and minute buckets would be too many: those sizes are disabled
+  await page.locator("#preset-30d").click();
+  await page.locator(`${card("correctness")}[data-slots="30"]`).waitFor();
+  const disabled = await page.locator("#bucket option").evaluateAll((els) => els.map((e) => [e.getAttribute("value"), e.hasAttribute("disabled")]));
+  assert.deepEqual(disabled, [
+    ["15s", true],
+    ["minute", true],
+    ["hour", false],
+    ["day", false],
+  ]);
+  await finish(o);
+});
+
 test("header: scorer states, backlog, lag, backfill progress and Cancel", async () => {
   const o = await open();
   const { page } = o;

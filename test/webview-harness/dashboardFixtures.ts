@@ -4,7 +4,7 @@
  * backfill, and series with gaps (missing buckets and a bucket with no value), generated with a
  * seeded PRNG over the real preset ranges (extension/monitoring/scorerText.presetRange).
  */
-import type { BackfillJob, Bucket, DashboardPoint, DashboardSeries, RegisteredScorer } from "../../protocol/monitoring";
+import { BUCKET_MS, type BackfillJob, type Bucket, type DashboardPoint, type DashboardSeries, type RegisteredScorer } from "../../protocol/monitoring";
 import type { RangePreset } from "../../protocol/dashboardWebview";
 import type { DashboardSnapshot } from "../../protocol/webview";
 import { presetRange } from "../../extension/monitoring/scorerText";
@@ -99,11 +99,12 @@ export const NULL_VALUE_BUCKET = 12;
 
 function series(scorerName: string, assessment: string, fromMs: number, toMs: number, bucket: Bucket, kind: "passfail" | "numeric", seed: number): DashboardSeries {
   const r = rng(seed);
-  const step = bucket === "hour" ? 3_600_000 : 86_400_000;
+  const step = BUCKET_MS[bucket];
+  const perBucket: Record<Bucket, number> = { "15s": 8, minute: 20, hour: 60, day: 1400 };
   const points: DashboardPoint[] = [];
   for (let i = 0, t = fromMs; t < toMs; i++, t += step) {
     if (GAP_BUCKETS.includes(i)) continue;
-    const eligible = Math.round((bucket === "hour" ? 60 : 1400) * (0.6 + 0.8 * r()));
+    const eligible = Math.round(perBucket[bucket] * (0.6 + 0.8 * r()));
     const scored = Math.round(eligible * (0.45 + 0.1 * r()));
     const errors = r() < 0.2 ? Math.round(scored * 0.08 * r()) : 0;
     const drift = Math.sin(i / 6) * 0.08;
@@ -142,7 +143,12 @@ function snapshot(preset: Exclude<RangePreset, "custom">, bucket: Bucket, over: 
 
 export function dashboardFixture(scenario: DashboardScenario, theme: "dark" | "light" = "dark"): DashboardFixture {
   const th = { theme } as const;
-  const byPreset = { "24h": snapshot("24h", "hour", th), "7d": snapshot("7d", "hour", th), "30d": snapshot("30d", "day", th) };
+  const byPreset = {
+    "5m": snapshot("5m", "15s", th),
+    "24h": snapshot("24h", "hour", th),
+    "7d": snapshot("7d", "hour", th),
+    "30d": snapshot("30d", "day", th),
+  };
   switch (scenario) {
     case "week":
       return { snapshot: byPreset["7d"], byPreset, drillCount: 3 };

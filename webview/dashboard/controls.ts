@@ -1,8 +1,10 @@
 /**
- * The dashboard's toolbar: the range presets (last 24 h / 7 days / 30 days / custom dates), the
- * bucket size (minute / hour / day) and Refresh. Changes go to the host as one dashboard/setRange request.
+ * The dashboard's toolbar: the range presets (last 5 / 15 minutes, hour, 24 h, 7 days, 30 days,
+ * custom dates), the bucket size (15 seconds / minute / hour / day; sizes that would cut the range
+ * into more than MAX_DASHBOARD_BUCKETS buckets are disabled) and Refresh. Changes go to the host
+ * as one dashboard/setRange request.
  */
-import type { Bucket } from "../../protocol/monitoring";
+import { bucketCount, MAX_DASHBOARD_BUCKETS, type Bucket } from "../../protocol/monitoring";
 import type { DashboardRange, RangePreset } from "../../protocol/dashboardWebview";
 import { h } from "../lib/dom";
 import { DAY_MS } from "./scale";
@@ -15,6 +17,8 @@ export interface RangeChange {
 }
 
 const PRESETS: Array<[RangePreset, string]> = [
+  ["5m", "Last 5 min"],
+  ["15m", "Last 15 min"],
   ["1h", "Last hour"],
   ["24h", "Last 24 hours"],
   ["7d", "Last 7 days"],
@@ -22,8 +26,15 @@ const PRESETS: Array<[RangePreset, string]> = [
   ["custom", "Custom…"],
 ];
 
-/** The bucket a preset starts with (hours up to a week, days beyond). */
-export const DEFAULT_BUCKET: Record<RangePreset, Bucket> = { "1h": "minute", "24h": "hour", "7d": "hour", "30d": "day", custom: "day" };
+/** The bucket a preset starts with (15 seconds up to 15 minutes, minutes for an hour, hours up to a week, days beyond). */
+export const DEFAULT_BUCKET: Record<RangePreset, Bucket> = { "5m": "15s", "15m": "15s", "1h": "minute", "24h": "hour", "7d": "hour", "30d": "day", custom: "day" };
+
+const BUCKETS: Array<[Bucket, string]> = [
+  ["15s", "15 seconds"],
+  ["minute", "By minute"],
+  ["hour", "Hourly"],
+  ["day", "Daily"],
+];
 
 const pad2 = (n: number): string => String(n).padStart(2, "0");
 /** yyyy-mm-dd of a local date (the value format of <input type="date">). */
@@ -49,9 +60,7 @@ export function renderControls(range: DashboardRange, change: (c: RangeChange) =
   const bucket = h(
     "select",
     { id: "bucket", "aria-label": "Bucket size" },
-    h("option", { value: "minute", selected: range.bucket === "minute" }, "By minute"),
-    h("option", { value: "hour", selected: range.bucket === "hour" }, "Hourly"),
-    h("option", { value: "day", selected: range.bucket === "day" }, "Daily"),
+    ...BUCKETS.map(([b, label]) => h("option", { value: b, selected: range.bucket === b, disabled: bucketCount(range.fromMs, range.toMs, b) > MAX_DASHBOARD_BUCKETS }, label)),
   );
   const buttons = PRESETS.map(([p, label]) => {
     const b = h("button", { type: "button", class: `dl-preset${p === range.preset ? " active" : ""}`, id: `preset-${p}`, "aria-pressed": p === range.preset ? "true" : "false" }, label);
@@ -74,7 +83,7 @@ export function renderControls(range: DashboardRange, change: (c: RangeChange) =
     change({ preset: "custom", bucket: b - a < 3 * DAY_MS ? "hour" : "day", fromMs: a, toMs: b + DAY_MS });
   });
   bucket.addEventListener("change", () => {
-    const bk = bucket.value === "day" ? "day" : bucket.value === "minute" ? "minute" : "hour";
+    const bk = BUCKETS.find(([b]) => b === bucket.value)?.[0] ?? "hour";
     change(range.preset === "custom" ? { preset: "custom", bucket: bk, fromMs: range.fromMs, toMs: range.toMs } : { preset: range.preset, bucket: bk });
   });
   const refreshBtn = h("button", { type: "button", class: "secondary", id: "refresh", title: "Fetch the series again" }, "Refresh");

@@ -3,12 +3,12 @@
  * linear scales, "nice" value ticks, calendar-aligned time ticks (local time) and their labels,
  * line segments split at gaps, and the SVG path of a segment. No DOM.
  */
-import type { Bucket, DashboardPoint } from "../../protocol/monitoring";
+import { BUCKET_MS, type Bucket, type DashboardPoint } from "../../protocol/monitoring";
 
+export { BUCKET_MS };
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 export const MINUTE_MS = 60_000;
-export const BUCKET_MS: Record<Bucket, number> = { minute: MINUTE_MS, hour: HOUR_MS, day: DAY_MS };
 
 /** One bucket of the time axis: its start and its point (null = empty bucket, a gap). */
 export interface Slot {
@@ -119,6 +119,11 @@ export function hourLabel(ms: number): string {
   return `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
 }
 
+/** "14:05:15" (local time). */
+export function secondLabel(ms: number): string {
+  return `${hourLabel(ms)}:${pad2(new Date(ms).getSeconds())}`;
+}
+
 export interface TimeTick {
   t: number;
   label: string;
@@ -126,19 +131,28 @@ export interface TimeTick {
   major: boolean;
 }
 
+const SECOND_STEPS = [15, 30];
 const MINUTE_STEPS = [1, 2, 5, 10, 15, 30];
 const HOUR_STEPS = [1, 2, 3, 6, 12];
 const DAY_STEPS = [1, 2, 7, 14, 30];
 
 /**
- * Ticks at local calendar boundaries in [fromMs, toMs]: every 1/2/3/6/12 hours (midnights labelled
- * with the date) or every 1/2/7/14/30 days, whichever first gives at most `maxTicks` (at least 2).
+ * Ticks at local calendar boundaries in [fromMs, toMs]: every 15/30 seconds (spans up to 10
+ * minutes, labelled hh:mm:ss), every 1/2/5/10/15/30 minutes (up to 6 hours), every 1/2/3/6/12
+ * hours (midnights labelled with the date) or every 1/2/7/14/30 days, whichever first gives at
+ * most `maxTicks` (at least 2).
  */
 export function timeTicks(fromMs: number, toMs: number, maxTicks: number): TimeTick[] {
   const span = toMs - fromMs;
   if (!(span > 0)) return [];
   const limit = Math.max(2, maxTicks);
   const ticks: TimeTick[] = [];
+  const seconds = span <= 10 * MINUTE_MS ? SECOND_STEPS.find((n) => span / (n * 1000) <= limit - 1) : undefined;
+  if (seconds !== undefined) {
+    const step = seconds * 1000;
+    for (let t = Math.ceil(fromMs / step) * step; t <= toMs && ticks.length < 1000; t += step) ticks.push({ t, label: secondLabel(t), major: false });
+    return ticks;
+  }
   const minutes = span <= 6 * HOUR_MS ? MINUTE_STEPS.find((m) => span / (m * MINUTE_MS) <= limit - 1) : undefined;
   if (minutes !== undefined) {
     const d = new Date(fromMs);
@@ -170,11 +184,16 @@ export function timeTicks(fromMs: number, toMs: number, maxTicks: number): TimeT
   return ticks;
 }
 
-/** "Tue May 12 14:05–14:06" for a minute bucket, "Tue May 12 14:00–15:00" for an hour, "Tue May 12" for a day. */
+/**
+ * "Tue May 12 14:05:15–14:05:30" for a 15-second bucket, "Tue May 12 14:05–14:06" for a minute,
+ * "Tue May 12 14:00–15:00" for an hour, "Tue May 12" for a day.
+ */
 export function bucketLabel(t: number, bucket: Bucket): string {
   const d = new Date(t);
   const day = `${WEEKDAYS[d.getDay()] ?? ""} ${dayLabel(t)}`;
-  return bucket === "day" ? day : `${day} ${hourLabel(t)}–${hourLabel(t + BUCKET_MS[bucket])}`;
+  if (bucket === "day") return day;
+  const clock = bucket === "15s" ? secondLabel : hourLabel;
+  return `${day} ${clock(t)}–${clock(t + BUCKET_MS[bucket])}`;
 }
 
 /** Runs of consecutive slots that have a value: [slot index, value] pairs (a gap ends a run). */

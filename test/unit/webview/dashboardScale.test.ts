@@ -139,3 +139,32 @@ test("the last hour by minute: ticks every few minutes, labelled hh:mm; minute b
   assert.equal((ticks[1]?.t ?? 0) - (ticks[0]?.t ?? 0), 10 * 60_000, "10-minute steps fit 8 ticks in an hour");
   assert.match(bucketLabel(from + 5 * 60_000, "minute"), /21:05–21:06$/);
 });
+
+test("15-second buckets: the grid, hh:mm:ss labels, minute ticks over 15 minutes and second ticks over short spans", () => {
+  const from = new Date(2026, 10, 23, 21, 0).getTime();
+  const to = from + 15 * 60_000;
+  const slots = bucketGrid([pt(from + 45_000, 0.5), pt(from + 60_000, 0.75)], from, to, "15s");
+  assert.equal(slots.length, 60, "15 minutes of 15 s");
+  assert.deepEqual(
+    slots.flatMap((s, i) => (s.point ? [i] : [])),
+    [3, 4],
+  );
+  assert.deepEqual(segments(slots, (p) => p.value), [
+    [
+      [3, 0.5],
+      [4, 0.75],
+    ],
+  ]);
+  assert.equal(bucketLabel(from + 45_000, "15s"), "Mon Nov 23 21:00:45–21:01:00");
+  const minutes = timeTicks(from, to, 6);
+  assert.deepEqual(
+    minutes.map((t) => t.label),
+    ["21:00", "21:05", "21:10", "21:15"],
+  );
+  const seconds = timeTicks(from, from + 2 * 60_000, 10);
+  assert.deepEqual(
+    seconds.map((t) => t.label),
+    ["21:00:00", "21:00:15", "21:00:30", "21:00:45", "21:01:00", "21:01:15", "21:01:30", "21:01:45", "21:02:00"],
+  );
+  assert.ok(timeTicks(from, from + 5 * 60_000, 6).every((t) => /^\d\d:\d\d$/.test(t.label)), "5 minutes in 6 ticks: minute steps");
+});
