@@ -5,9 +5,10 @@
  *   `startBackfill` to the end of the job (`backfills.idle()`);
  * - evaluation: RunManager.run of the same scorer file and export over `lastN` = every trace.
  * Assessments are deleted between the two, so both read a store without them. The time spent
- * inside ScorerWorkerPool.run (scoring, workers reading the traces) is measured by wrapping the
- * prototype's method for the backfill only; the rest of a backfill's wall time is its own
- * per-page work on the main thread (page query, sampling plan, skip check, store transaction).
+ * the pool is busy (at least one ScorerWorkerPool.run call in flight: scoring, workers reading the
+ * traces) is measured by wrapping the prototype's method for the backfill only; the rest of a
+ * backfill's wall time is main-thread work the pool waits for (page query, sampling plan, skip
+ * check, store transaction) that the 2 pages in flight did not hide.
  */
 import { performance } from "node:perf_hooks";
 import type { BackfillJob } from "../../protocol/monitoring";
@@ -73,12 +74,15 @@ export async function measureBackfill(s: Setup): Promise<BackfillMeasure> {
   let poolCalls = 0;
   try {
     const reg = await svc.register({ file: s.file, exportName: s.exportName });
+    // pages overlap (2 in flight): count the time at least one call is running, not the sum
+    let active = 0;
+    let busySince = 0;
     proto.run = async function (this: ScorerWorkerPool, ...args: Parameters<ScorerWorkerPool["run"]>) {
-      const t = performance.now();
+      if (active++ === 0) busySince = performance.now();
       try {
         return await original.apply(this, args);
       } finally {
-        poolMs += performance.now() - t;
+        if (--active === 0) poolMs += performance.now() - busySince;
         poolCalls++;
       }
     };
