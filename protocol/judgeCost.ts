@@ -134,7 +134,7 @@ export function judgeCallText(c: JudgeCall): string {
 
 /**
  * The totals of the judge calls recorded in these Feedbacks' metadata (one call per Feedback
- * that records one: a judge trace, tokens or attempts), or null when none does.
+ * whose model answered: tokens or attempts recorded), or null when none does.
  */
 export function judgeUsageOf(feedbacks: Iterable<{ metadata: Readonly<Record<string, string>> }>): JudgeUsage | null {
   let calls = 0;
@@ -144,7 +144,9 @@ export function judgeUsageOf(feedbacks: Iterable<{ metadata: Readonly<Record<str
   const models: string[] = [];
   for (const f of feedbacks) {
     const c = judgeCallOf(f.metadata);
-    if (c === null) continue;
+    // a call the model answered (tokens / attempts are recorded with the answer); a judge that
+    // failed before any answer (no consent, no model configured, unreachable) used nothing
+    if (c === null || (c.inputTokens === null && c.outputTokens === null && f.metadata[JUDGE_META.ATTEMPTS] === undefined)) continue;
     calls++;
     inputTokens += Math.round(c.inputTokens ?? 0);
     outputTokens += Math.round(c.outputTokens ?? 0);

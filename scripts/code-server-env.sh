@@ -39,10 +39,11 @@ cs --install-extension "$CS_VSIX" >"$CS_WORK/logs/install-extension.log" 2>&1 ||
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
 # start_code_server PORT: starts code-server on 127.0.0.1:PORT in its own process group; sets CS_PID.
+# CS_EXTRA_ARGS (optional, e.g. e2e.sh's --enable-proposed-api for its test extension) is appended.
 start_code_server() {
   local port=$1
   setsid bash -c "$(declare -f cs); CS_WORK='$CS_WORK' CS_BIN='$CS_BIN' CS_NODE_DIR='$CS_NODE_DIR' cs --auth none --bind-addr 127.0.0.1:$port \
-    --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override" \
+    --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override ${CS_EXTRA_ARGS:-}" \
     >"$CS_WORK/logs/code-server.log" 2>&1 &
   CS_PID=$!
   for _ in $(seq 1 240); do

@@ -13,6 +13,17 @@ rm -rf "$SHOTS" && mkdir -p "$SHOTS"
 VSIX=$(bash scripts/package.sh --out "$WORK/scorelens.vsix" | tail -1)
 export SCORELENS_E2E_OTLP_PORT=${SCORELENS_E2E_OTLP_PORT:-$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}
 . scripts/code-server-env.sh "$WORK/cs" "$VSIX"
+# Test only: a deterministic chat model (VS Code's Language Model API) for the "vscode" judge
+# provider, from test/fixtures/vscode-lm-extension. Installed here, never in the ScoreLens .vsix.
+(cd test/fixtures/vscode-lm-extension && vsce package --no-dependencies --allow-missing-repository --skip-license -o "$WORK/vscode-lm-fixture.vsix" >"$WORK/cs/logs/package-lm-fixture.log" 2>&1) \
+  || { cat "$WORK/cs/logs/package-lm-fixture.log"; exit 1; }
+cs --install-extension "$WORK/vscode-lm-fixture.vsix" >>"$WORK/cs/logs/install-extension.log" 2>&1 || { cat "$WORK/cs/logs/install-extension.log"; exit 1; }
+# its model asks for the user's consent, as Copilot's do (the proposed chatProvider API)
+CS_EXTRA_ARGS="--enable-proposed-api scorelens-e2e.vscode-lm-fixture"
+# code-server keeps a closed tab's extension host (and its ScoreLens server) for 3 hours by
+# default; each e2e file opens a new window, so let old ones go after 5 s: every file then gets a
+# server started with the settings it wrote (judge endpoint, key, provider).
+CS_EXTRA_ARGS="$CS_EXTRA_ARGS --reconnection-grace-time 5"
 PORT=$(free_port)
 trap 'stop_code_server; cp "$WORK/cs/logs/"*.log "$SHOTS/" 2>/dev/null || true; cp -r "$WORK/cs/ud/logs" "$SHOTS/vscode-logs" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 start_code_server "$PORT"

@@ -43,7 +43,7 @@ async function serve(c: Extract<CliCommand, { cmd: "serve" }>): Promise<void> {
     await server.close();
     throw new Error(`${dbPath} is already served by another ScoreLens server (pid ${st.ownerPid ?? "?"}) on port ${st.otlpPort ?? "?"}`);
   }
-  judgeTracesToStore(server.db); // registered judges' own traces come back to this store, whatever its port
+  judgeTracesToStore(server.db, process.env, Date.now(), "store"); // registered judges' own traces come back to this store, whatever its port
   const monitoring = new MonitoringService({ db: server.db, isOwner: () => server.isOwner, maxActive: c.maxActiveScorers });
   server.onCommitted(() => monitoring.notifyCommitted());
   server.setMonitoringApi(monitoringHttpApi(monitoring));

@@ -101,7 +101,7 @@ connection.onInitialized(() => {
     .then((s) => {
       server = s;
       // before any worker pool exists: workers copy the environment when they start
-      judgeTracesToStore(s.db);
+      judgeTracesToStore(s.db, process.env, Date.now(), "store");
       handlers = new TraceHandlers(s);
       runs = new RunManager({
         db: s.db,

@@ -10,8 +10,8 @@ import { SETTINGS_SECTION, type Settings } from "../../protocol/settings";
 import { readSettings } from "../config";
 import type { ServerClient } from "../serverClient";
 import { setJudgeApiKey } from "./judgeApiKey";
-import { availableChatModels, modelInfo } from "./languageModelHost";
-import { describeModel, NO_MODELS_AT_ALL } from "./languageModelMessages";
+import { askLanguageModelConsentAgain, availableChatModels } from "./languageModelHost";
+import { NO_MODELS_AT_ALL } from "./languageModelMessages";
 
 type Choice = { kind: "vscode"; model: string } | { kind: "openai" };
 interface ChoiceItem extends vscode.QuickPickItem {
@@ -40,7 +40,7 @@ async function pick(current: Settings): Promise<Choice | undefined> {
     if (seen.has(key)) continue;
     seen.add(key);
     const chosen = current["judges.provider"] === "vscode" && current["judges.vscodeModel"] === key;
-    items.push({ label: `$(sparkle) ${m.name}`, description: `${describeModel(modelInfo(m))}${chosen ? " · current" : ""}`, detail: `max input ${m.maxInputTokens} tokens · no API key needed (uses your ${m.vendor} sign-in)`, choice: { kind: "vscode", model: key } });
+    items.push({ label: `$(sparkle) ${m.name}`, description: `${m.vendor}/${m.family}${chosen ? " · current" : ""}`, detail: `max input ${m.maxInputTokens} tokens · no API key needed (uses your ${m.vendor} sign-in)`, choice: { kind: "vscode", model: key } });
   }
   if (models.length === 0) items.push({ label: "$(info) None available", detail: NO_MODELS_AT_ALL });
   const openai = current["judges.provider"] === "openai" && current["judges.baseUrl"] !== "" ? ` · current: ${current["judges.model"]} at ${current["judges.baseUrl"]}` : "";
@@ -88,6 +88,7 @@ export async function chooseJudgeModel(context: vscode.ExtensionContext, client:
   const choice = await pick(current);
   if (choice === undefined) return;
   if (choice.kind === "openai") return chooseEndpoint(current, context, client);
+  askLanguageModelConsentAgain();
   await write({ "judges.provider": "vscode", "judges.vscodeModel": choice.model });
   void vscode.window.showInformationMessage(`ScoreLens judges now use VS Code's ${choice.model}. VS Code asks once whether ScoreLens may use it.`);
 }

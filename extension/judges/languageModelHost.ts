@@ -2,18 +2,29 @@
  * Answers the server's `scorelens/languageModel/chat` requests with VS Code's Language Model API:
  * judges that use the "vscode" provider run on the models the user already has in the editor
  * (GitHub Copilot's, or any chat extension's). The first use asks the user for consent (VS Code's
- * dialog); a refusal comes back as `no-permission` and is not retried. Thin on purpose: message
+ * dialog) once per model: other calls wait for that answer, and after a refusal they fail at once
+ * until the user starts a run or chooses a model (consentGate.ts); a refusal comes back as
+ * `no-permission` and is not retried. Thin on purpose: message
  * conversion and error mapping live in languageModelMessages.ts.
  */
 import * as vscode from "vscode";
 import { formatZodError } from "../../protocol/descriptors";
 import { LanguageModelChatParams, type LanguageModelChatOutcome } from "../../protocol/languageModel";
+import { ConsentGate } from "./consentGate";
 import { classifyLanguageModelError, LM_JUSTIFICATION, noModelMessage, toHostMessages, type ModelInfo } from "./languageModelMessages";
 
 /** The editor's chat models (empty when the API is missing or no chat extension provides any). */
 export async function availableChatModels(selector: vscode.LanguageModelChatSelector = {}): Promise<vscode.LanguageModelChat[]> {
   if (typeof vscode.lm?.selectChatModels !== "function") return [];
   return vscode.lm.selectChatModels(selector);
+}
+
+/** One consent question per model, not one per judge call (consentGate.ts). */
+const consent = new ConsentGate();
+
+/** The user starts a run or chooses a judge model: a refused model may be asked again. */
+export function askLanguageModelConsentAgain(): void {
+  consent.reset();
 }
 
 export function modelInfo(m: vscode.LanguageModelChat): ModelInfo {
@@ -56,6 +67,19 @@ async function answer(raw: unknown, token: vscode.CancellationToken): Promise<La
       const all = await vscode.lm.selectChatModels();
       return { ok: false, error: { code: "no-model", message: noModelMessage(selector, all.map(modelInfo)) } };
     }
+    return await consent.run(`${model.vendor}/${model.id}`, () => send(model, messages, token));
+  } catch (e) {
+    return failure(e, token);
+  }
+}
+
+function failure(e: unknown, token: vscode.CancellationToken): LanguageModelChatOutcome {
+  if (token.isCancellationRequested) return { ok: false, error: { code: "cancelled", message: "the language model request was cancelled" } };
+  return { ok: false, error: classifyLanguageModelError(e) };
+}
+
+async function send(model: vscode.LanguageModelChat, messages: LanguageModelChatParams["messages"], token: vscode.CancellationToken): Promise<LanguageModelChatOutcome> {
+  try {
     const chat = toHostMessages(messages).map((m) => (m.role === "user" ? vscode.LanguageModelChatMessage.User(m.content) : vscode.LanguageModelChatMessage.Assistant(m.content)));
     const response = await model.sendRequest(chat, { justification: LM_JUSTIFICATION }, token);
     let text = "";
@@ -63,7 +87,6 @@ async function answer(raw: unknown, token: vscode.CancellationToken): Promise<La
     const [inputTokens, outputTokens] = await Promise.all([count(model, chat, token), count(model, [text], token)]);
     return { ok: true, answer: { text, model: model.id, vendor: model.vendor, family: model.family, inputTokens, outputTokens } };
   } catch (e) {
-    if (token.isCancellationRequested) return { ok: false, error: { code: "cancelled", message: "the language model request was cancelled" } };
-    return { ok: false, error: classifyLanguageModelError(e) };
+    return failure(e, token);
   }
 }

@@ -8,6 +8,7 @@ import * as vscode from "vscode";
 import { EstimateJudgeRunRequest, judgeEstimateText, perTraceEstimateText } from "../../protocol/judgeCost";
 import { CancelRunRequest, ListRunsRequest, ListScorersRequest, RunScorerRequest } from "../../protocol/lsp";
 import { runSummaryText, type EvalRun, type ScorerRef, type TraceSelection } from "../../protocol/scoring";
+import { askLanguageModelConsentAgain } from "../judges/languageModelHost";
 import type { ServerClient } from "../serverClient";
 import { ResultsPanel } from "../webviews/resultsPanel";
 
@@ -39,6 +40,7 @@ export async function runScorers(ctx: ScorerCtx, scorers: ScorerRef[], selection
   }
   const names = scorers.map((s) => s.scorerName).join(", ");
   const runId = `run-${Date.now().toString(36)}-${crypto.randomBytes(4).toString("hex")}`;
+  askLanguageModelConsentAgain(); // a judge on VS Code's models may ask for consent again
   const rerun = () => void runScorers(ctx, scorers, selection, opts);
   const panel = ResultsPanel.show(ctx.context, ctx.client, runId, `${names} · running`, rerun, opts.panelKey);
   const run = await vscode.window.withProgress(

@@ -220,18 +220,35 @@ export class RunManager {
   }
 }
 
+/** The OTLP variables that would send the workers' traces elsewhere than the store's server. */
+const FOREIGN_OTLP_VARS = ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_TRACES_HEADERS"] as const;
+
+/** The service name of traces made inside scorer workers (LLM judges' calls). */
+export const SCORER_SERVICE_NAME = "scorelens-scorers";
+
 /**
  * LLM judges trace each call through the SDK, which exports to the OTLP endpoint of the worker's
- * environment (default 127.0.0.1:4318). When none is configured, the workers (which copy this
- * process's environment when they start) are pointed at the server that owns this store (its
- * lease holds the OTLP port), so the judges' traces land in the store the run reads and the
- * results link to them, whichever port that server took.
+ * environment (default 127.0.0.1:4318). The workers copy this process's environment when they
+ * start, so this points it at the server that owns this store (its lease holds the OTLP port):
+ * the judges' traces land in the store the run reads and the results link to them, whichever port
+ * that server took, under the service name `scorelens-scorers`.
+ *
+ * `mode: "store"` (the editor's server, `scorelens serve`): always, replacing OTLP variables the
+ * process inherited (they were meant for the user's app, e.g. a collector in the shell that
+ * started VS Code; their headers must not reach ScoreLens either). `mode: "unlessConfigured"`
+ * (`scorelens eval`): an endpoint the user configured wins.
  */
-export function judgeTracesToStore(db: Db, env: NodeJS.ProcessEnv = process.env, nowMs = Date.now()): void {
-  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT || env.SCORELENS_OTLP_ENDPOINT) return;
+export function judgeTracesToStore(db: Db, env: NodeJS.ProcessEnv = process.env, nowMs = Date.now(), mode: "store" | "unlessConfigured" = "unlessConfigured"): void {
+  const configured = Boolean(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT || env.SCORELENS_OTLP_ENDPOINT);
+  if (mode === "unlessConfigured" && configured) return;
   try {
     const lease = db.prepare("SELECT otlp_port AS port, heartbeat_ms AS at FROM server_lease WHERE id = 1").get() as { port: number | null; at: number } | undefined;
-    if (lease?.port && nowMs - lease.at <= STALE_MS) env.SCORELENS_OTLP_ENDPOINT = `http://127.0.0.1:${lease.port}`;
+    if (!lease?.port || nowMs - lease.at > STALE_MS) return;
+    const replaced = FOREIGN_OTLP_VARS.filter((k) => env[k]);
+    for (const k of FOREIGN_OTLP_VARS) delete env[k];
+    if (replaced.length > 0) log.info(`scorer workers send their traces (LLM judge calls) to this store's server, not to ${replaced.join(" / ")} from the environment`);
+    env.SCORELENS_OTLP_ENDPOINT = `http://127.0.0.1:${lease.port}`;
+    if (mode === "store" || !env.OTEL_SERVICE_NAME) env.OTEL_SERVICE_NAME = SCORER_SERVICE_NAME;
   } catch (e) {
     log.warn("could not read the store's server lease for the judges' trace endpoint:", e);
   }

@@ -2,6 +2,7 @@
  * Page helpers for driving VS Code (code-server) with playwright-core and Debian's Chromium.
  * Environment: CS_URL (code-server base URL), WS_DIR (workspace folder), SHOTS_DIR, CHROMIUM.
  */
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -128,4 +129,74 @@ export function lens(page: Page, text: string | RegExp): Locator {
 /** A line of code lenses that shows this text anywhere (status lenses without a command aren't links). */
 export function lensLine(page: Page, text: string | RegExp): Locator {
   return page.locator(".codelens-decoration", { hasText: text });
+}
+
+/**
+ * Shows the ScoreLens container in the side bar and leaves it open if it already is (clicking its
+ * activity bar icon toggles it, and the icon's trace-count badge can take the click).
+ */
+export async function showScoreLensSidebar(page: Page): Promise<void> {
+  await runCommandRetrying(page, "View: Show ScoreLens");
+  await page.locator(".part.sidebar .composite.title", { hasText: /ScoreLens/i }).first().waitFor({ timeout: 15_000 });
+}
+
+/**
+ * `runCommand` that survives a webview taking the focus while the palette opens (the palette
+ * closes when it loses focus): each attempt gets a few seconds, then the palette is reopened.
+ */
+export async function runCommandRetrying(page: Page, title: string, attempts = 3): Promise<void> {
+  for (let i = 1; ; i++) {
+    try {
+      await page.keyboard.press("F1");
+      const input = page.locator(".quick-input-widget input.input");
+      await input.fill(">" + title, { timeout: 5_000 });
+      await page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first().waitFor({ timeout: 5_000 });
+      await input.press("Enter", { timeout: 5_000 });
+      return;
+    } catch (e) {
+      if (i >= attempts) throw e;
+      await page.keyboard.press("Escape").catch(() => undefined);
+      await page.waitForTimeout(500);
+    }
+  }
+}
+
+/** Closes the notification toasts (they cover the bottom right of screenshots). */
+export async function clearNotifications(page: Page): Promise<void> {
+  await runCommandRetrying(page, "Notifications: Clear All Notifications");
+}
+
+/** Applies a filter in the Traces view and waits until the listed trace names satisfy `pred`. */
+export async function filterTraces(page: Page, f: Frame, filter: string, pred: (names: string[]) => boolean): Promise<string[]> {
+  const input = f.locator("#filter");
+  await input.fill(filter);
+  await input.press("Enter");
+  const deadline = Date.now() + 30_000;
+  let names: string[] = [];
+  while (Date.now() < deadline) {
+    names = await f.locator(".tv-row .tv-name").allTextContents();
+    // the list is the filter's once the count says "N matching" (the unfiltered list may satisfy `pred` too)
+    const count = (await f.locator("#count").textContent().catch(() => "")) ?? "";
+    if (/matching/i.test(count) && pred(names)) return names;
+    await page.waitForTimeout(300);
+  }
+  throw new Error(`the Traces view never matched for ${filter}; last rows: ${JSON.stringify(names)}`);
+}
+
+/** Clears the Traces view's filter and waits until it lists every trace again. */
+export async function clearTraceFilter(f: Frame): Promise<void> {
+  await f.locator("#filter").fill("");
+  await f.locator("#filter").press("Escape");
+  await f.locator("#count").filter({ hasNotText: /matching/i }).waitFor({ timeout: 30_000 });
+}
+
+/** Runs the example agent `runs` times; its traces go to the OTLP receiver on `otlpPort`. */
+export function sendAgentTraces(otlpPort: number, runs: number): void {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "examples/agent/runAgent.ts", "--runs", String(runs)], {
+    cwd: path.resolve(__dirname, "../.."),
+    env: { ...process.env, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${otlpPort}/v1/traces` },
+    encoding: "utf8",
+    timeout: 90_000,
+  });
+  if (r.status !== 0) throw new Error(`the example agent failed (${r.status ?? r.signal ?? "?"}): ${r.stderr}`);
 }

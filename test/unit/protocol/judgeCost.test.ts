@@ -24,6 +24,8 @@ test("a run's judge usage: the sum of the calls' metadata; feedbacks without it 
     { metadata: { "mlflow.judge.model": "gpt-4o-mini" } }, // failed before calling (missing input): no call
     { metadata: meta(900, 100, "0.00019500", "gpt-4o-mini-2024-07-18") },
     { metadata: meta(50, 10, null, "llama3.1:8b", null) }, // unpriced, untraced: still a call
+    // refused by VS Code (no consent): traced, but the model never answered: no call
+    { metadata: { "mlflow.judge.model": "vscode:copilot/gpt-4o", "scorelens.judge.trace_id": "ab".repeat(16) } },
   ]);
   assert.ok(usage);
   assert.equal(usage.calls, 3);

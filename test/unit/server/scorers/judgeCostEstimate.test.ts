@@ -205,7 +205,7 @@ test("a run's judge usage survives the store; a schema-v8 store gains the column
   db.close();
 });
 
-test("scorer workers send judge traces to the server that owns the store, unless an endpoint is configured", async () => {
+test("scorer workers send judge traces to the server that owns the store (eval: unless an endpoint is configured)", async () => {
   const db = await store();
   const now = 1_800_000_000_000;
   db.prepare("INSERT INTO server_lease (id, pid, hostname, otlp_port, heartbeat_ms) VALUES (1, 1, 'h', 43187, ?)").run(now - 1000);
@@ -218,6 +218,12 @@ test("scorer workers send judge traces to the server that owns the store, unless
   const stale: NodeJS.ProcessEnv = {};
   judgeTracesToStore(db, stale, now + 60_000);
   assert.equal(stale.SCORELENS_OTLP_ENDPOINT, undefined, "no live server: the SDK's default");
+  assert.equal(env.OTEL_SERVICE_NAME, "scorelens-scorers");
+  // the editor's server / serve: the store wins over OTLP variables inherited from the shell, and
+  // the user's collector headers are not sent to ScoreLens
+  const inherited: NodeJS.ProcessEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318", OTEL_EXPORTER_OTLP_HEADERS: "authorization=Bearer secret", OTEL_SERVICE_NAME: "my-app" };
+  judgeTracesToStore(db, inherited, now, "store");
+  assert.deepEqual(inherited, { SCORELENS_OTLP_ENDPOINT: "http://127.0.0.1:43187", OTEL_SERVICE_NAME: "scorelens-scorers" });
   db.close();
 });
 
