@@ -249,7 +249,9 @@ test("stopping the scorer stops new assessments", async () => {
   const d = await panelFrame(page, "dashboard", 30_000);
   await d.locator(`.dl-card[data-scorer="${NAME}"]`).waitFor({ timeout: 30_000 });
   await d.locator("#preset-5m").click();
-  await d.locator(`.dl-card[data-scorer="${NAME}"][data-slots="20"] svg.k-value path.dl-line`).first().waitFor({ timeout: 30_000 });
+  // "attached", not "visible": a flat line (every bucket the same value) has a zero-height box,
+  // which Playwright counts as hidden
+  await d.locator(`.dl-card[data-scorer="${NAME}"][data-slots="20"] svg.k-value path.dl-line`).first().waitFor({ state: "attached", timeout: 30_000 });
   await page.waitForTimeout(1000);
   await shot(page, "55-dashboard-after-stop");
 });
