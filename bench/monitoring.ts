@@ -6,8 +6,10 @@
  *    (bench/lib/genaiTraces.ts, bodies of 512 spans) go in as fast as 4 keep-alive exporters go.
  *    "off": no scorer registered (the baseline). "on": 3 scorers (trivial, trace-walking, keyword;
  *    bench/lib/monitoringScorers.ts) registered over the HTTP API and started at rate 1.0. Rounds
- *    run off, on, on, off, … (ABBA) so drift on the shared machine hits both sides alike. After an
- *    "on" round: how long monitoring takes to drain (nothing pending, every trace admitted).
+ *    run off, on, on, off, … (ABBA) so drift on the shared machine hits both sides alike; the drop
+ *    is reported by wall throughput (medians, and per pair) and by the server's CPU time per span,
+ *    split by thread from /proc (bench/lib/monitorThreads.ts). After an "on" round: how long
+ *    monitoring takes to drain (nothing pending, every trace admitted), and its CPU by thread.
  * 2. Lag at steady rates: per rate (--steady-rates traces/s), a fresh server with the 3 scorers and
  *    bodies of 10 whole traces sent at a fixed pace for --steady-s seconds. Lag = assessment created_ms − traces.updated_ms (the commit
  *    monitoring records as completion), from SQLite, for traces committed after a 5 s warm-up; next
@@ -16,8 +18,9 @@
  *    (bench/lib/traceStore.ts), one registered scorer backfilled over all of them at 1.0, and
  *    RunManager.run of the same file and export over the same traces, in this process.
  *
- * Flags: --spans (200000) --concurrency (4) --pairs (2) --drain-deadline-s (300) --steady-s (30)
+ * Flags: --spans (200000) --concurrency (4) --pairs (3) --drain-deadline-s (300) --steady-s (30)
  *        --steady-rates (10,50,100,200) --traces (100000) --scorer (toolAudit) --skip (none: ingest,steady,backfill)
+ *        --dist (a copy of dist/; or a folder holding another build's cli.js, scorerWorker.js and sdk/index.js)
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -25,7 +28,7 @@ import { openDatabase } from "../server/store/db";
 import { backfillTables } from "./lib/backfillReport";
 import { measureBackfill, measureEval } from "./lib/backfillVsEval";
 import { staleBuildWarning } from "./lib/childServer";
-import { snapshotDist } from "./lib/distSnapshot";
+import { distAt, snapshotDist } from "./lib/distSnapshot";
 import { fmtNum, intFlag, loadNote, machineInfo, makeTmpDir, rmTmpDir, type Benchmark, type BenchResult, type Table } from "./lib/common";
 import { buildRequests } from "./lib/genaiTraces";
 import { drainTracesPerSec, ingestTables, steadyTable } from "./lib/monitorReport";
@@ -42,18 +45,19 @@ export const monitoring: Benchmark = {
   flags: {
     spans: "200000",
     concurrency: "4",
-    pairs: "2",
+    pairs: "3",
     "drain-deadline-s": "300",
     "steady-s": "30",
     "steady-rates": "10,50,100,200 (traces/s)",
     traces: "100000",
     scorer: "toolAudit",
     skip: "none (ingest,steady,backfill)",
+    dist: "a copy of dist/ (or a folder with cli.js, scorerWorker.js, sdk/index.js: another build to measure)",
   },
   async run(opts): Promise<BenchResult> {
     const totalSpans = intFlag(opts, "spans", 200_000, 512);
     const concurrency = intFlag(opts, "concurrency", 4, 1, 64);
-    const pairs = intFlag(opts, "pairs", 2, 1, 10);
+    const pairs = intFlag(opts, "pairs", 3, 1, 10);
     const drainDeadlineMs = intFlag(opts, "drain-deadline-s", 300, 0) * 1000;
     const steadyS = intFlag(opts, "steady-s", 30, 10);
     const rates = (opts.flags.get("steady-rates") ?? "10,50,100,200").split(",").map((r) => {
@@ -69,8 +73,9 @@ export const monitoring: Benchmark = {
     const stale = staleBuildWarning();
     if (stale) notes.push(`WARNING: ${stale}`);
     // other people rebuild dist/ meanwhile: run a private copy of it
-    const snap = await snapshotDist();
-    notes.push(`product: a copy of dist/ built ${new Date(snap.builtMs).toISOString()} (server, scorer worker and SDK)`);
+    const distFlag = opts.flags.get("dist");
+    const snap = distFlag ? distAt(distFlag) : await snapshotDist();
+    notes.push(`product: ${distFlag ? snap.dir : "a copy of dist/"} built ${new Date(snap.builtMs).toISOString()} (server, scorer worker and SDK)`);
     const { workerScript, sdkEntry } = snap;
     const tables: Table[] = [];
     const metrics: Record<string, unknown> = { machine: machineInfo() };
@@ -116,7 +121,7 @@ export const monitoring: Benchmark = {
         const top = kept[kept.length - 1];
         if (top) summary.push(`lag at ${top.tracesPerSec} traces/s (the highest rate kept up with): p50 ${top.snapshot.lagP50Ms} ms / p95 ${top.snapshot.lagP95Ms} ms`);
         const bundle = steady[0]?.bundleBytes ?? [];
-        if (bundle.length > 0) notes.push(`registered bundle sizes (what monitoring reads from scorer_versions before every pool run): ${bundle.map((b) => `${(b / 1024).toFixed(0)} KiB`).join(", ")}`);
+        if (bundle.length > 0) notes.push(`registered bundle sizes (what a worker loads once per scorer file): ${bundle.map((b) => `${(b / 1024).toFixed(0)} KiB`).join(", ")}`);
       }
 
       // 3. backfill vs evaluation

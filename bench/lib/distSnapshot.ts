@@ -54,6 +54,22 @@ export async function snapshotDist(): Promise<DistSnapshot> {
   }
 }
 
+/** An already built product folder (e.g. an older build to compare with), used in place: nothing is copied. */
+export function distAt(dir: string): DistSnapshot {
+  const abs = path.resolve(dir);
+  const missing = FILES.filter((f) => !fs.existsSync(path.join(abs, f)));
+  if (missing.length > 0) throw new Error(`${abs} lacks ${missing.join(", ")}`);
+  process.env.NODE_PATH = nodePath();
+  return {
+    dir: abs,
+    cli: path.join(abs, "cli.js"),
+    workerScript: path.join(abs, "scorerWorker.js"),
+    sdkEntry: path.join(abs, "sdk/index.js"),
+    builtMs: fs.statSync(path.join(abs, "cli.js")).mtimeMs,
+    dispose: () => {},
+  };
+}
+
 /** `node <snapshot>/cli.js serve --db DB --port 0`. */
 function nodePath(): string {
   const repo = path.join(REPO_ROOT, "node_modules");

@@ -7,6 +7,7 @@
  * - `steadyRound`: 3 scorers at 1.0 and a paced ingest rate; the lag from trace commit to assessment.
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import type { MonitoringSnapshot } from "../../protocol/monitoring";
 import { makeTmpDir, rmTmpDir, sleep } from "./common";
@@ -15,6 +16,7 @@ import type { EncodedRequest } from "./genaiTraces";
 import { runLoad } from "./httpLoad";
 import { MONITOR_SCORER_FILE, MONITOR_SCORERS, monitoringSnapshot, registerAndStart } from "./monitoringScorers";
 import { StoreProbe, procCpuMs, runPaced, waitDrained, type MonitorState, type PacedResult } from "./monitorProbe";
+import { cpuDelta, threadCpu, type ThreadCpu } from "./monitorThreads";
 
 export interface IngestRound {
   mode: "off" | "on";
@@ -23,6 +25,12 @@ export interface IngestRound {
   spansPerSec: number;
   /** Server CPU (all threads) during the load, ms. */
   cpuMs: number;
+  /** The same, by thread: main (ingest + monitoring's own work), scorer workers, other. */
+  cpu: ThreadCpu;
+  /** This process's CPU during the load (the 4 exporters), ms: it shares the cores with the server. */
+  clientCpuMs: number;
+  /** 1-minute load average when the round started. */
+  loadAvg: number;
   retries: number;
   latencyP50Ms: number;
   /** Monitoring state when the last body was acknowledged. */
@@ -30,6 +38,7 @@ export interface IngestRound {
   /** After the load: until nothing is pending (null: not measured or deadline). */
   drainMs: number | null;
   drainCpuMs: number | null;
+  drainCpu: ThreadCpu | null;
   afterDrain: MonitorState | null;
   snapshot: MonitoringSnapshot | null;
   exitCode: number | null;
@@ -57,20 +66,25 @@ export async function ingestRound(
   try {
     if (mode === "on") await registerAndStart(server.port, writeScorerFile(dir), 1.0);
     await sleep(500); // let the registration settle (and the idle server's first poll pass)
-    const cpu0 = procCpuMs(server.pid);
+    const loadAvg = os.loadavg()[0] ?? NaN;
+    const cpu0 = threadCpu(server.pid);
+    const client0 = process.cpuUsage();
     const load = await runLoad({ port: server.port, concurrency, requests, deadlineMs: 110_000 });
-    const cpuMs = procCpuMs(server.pid) - cpu0;
+    const client = process.cpuUsage(client0);
+    const cpu = cpuDelta(cpu0, threadCpu(server.pid));
     probe = new StoreProbe(dbPath);
     const atEnd = probe.state();
     let drainMs: number | null = null;
     let drainCpuMs: number | null = null;
+    let drainCpu: ThreadCpu | null = null;
     let afterDrain: MonitorState | null = null;
     let snapshot: MonitoringSnapshot | null = null;
     if (mode === "on" && drainDeadlineMs > 0) {
-      const c0 = procCpuMs(server.pid);
+      const c0 = threadCpu(server.pid);
       const d = await waitDrained(probe, drainDeadlineMs);
       drainMs = d.ms;
-      drainCpuMs = procCpuMs(server.pid) - c0;
+      drainCpu = cpuDelta(c0, threadCpu(server.pid));
+      drainCpuMs = drainCpu.totalMs;
       afterDrain = d.state;
       snapshot = await monitoringSnapshot(server.port);
     }
@@ -80,12 +94,16 @@ export async function ingestRound(
       spans: load.spansOk,
       elapsedMs: load.elapsedMs,
       spansPerSec: (load.spansOk / load.elapsedMs) * 1000,
-      cpuMs,
+      cpuMs: cpu.totalMs,
+      cpu,
+      clientCpuMs: (client.user + client.system) / 1000,
+      loadAvg,
       retries: load.retries,
       latencyP50Ms: sorted[Math.floor(sorted.length / 2)] ?? NaN,
       atEnd,
       drainMs,
       drainCpuMs,
+      drainCpu,
       afterDrain,
       snapshot,
       exitCode: await server.stop(),

@@ -1,33 +1,46 @@
 /**
  * The online monitoring engine. After spans commit it admits newly completed traces
  * (admission.ts: filter, dense sampling, the durable monitor_pending queue) and scores due
- * pending rows in the background through the worker pool, with a bounded number of batches in
- * flight. Ingest never waits: admission is a short transaction after the commit, scoring runs in
- * worker threads, and when the queue is full (`maxBacklog`) admission pauses, leaving traces
- * unmarked in the store until there is room (nothing is dropped).
+ * pending rows in the background through the worker pool. Ingest never waits:
+ * - admission is a short transaction after commits; while ingest saturates the main thread, at
+ *   most every `admitIntervalMs` (one bigger transaction instead of one per commit);
+ * - a batch is up to `batchSize` traces with every scorer version due on them: the pool reads each
+ *   trace once and runs all of them on it (`runMany`), as background work (its worker threads run
+ *   at a lower OS priority, so they yield the CPU to ingest);
+ * - while ingest saturates the main thread (monitorThrottle.ts), at most `busyConcurrency` batches
+ *   run at once, else `concurrency`, and monitoring's own work on that thread is held to a share of
+ *   it; the rest waits for the burst to end;
+ * - when the queue is full (`maxBacklog`) admission pauses, leaving traces unmarked in the store
+ *   until there is room (nothing is dropped).
  *
- * A result is stored in ONE transaction that deletes its pending row and writes the assessments
- * (assessmentSink.ts); if the row is gone (the scorer was stopped or deleted) nothing is stored.
- * After a kill -9, rows still pending are scored on restart; a stored one never is again.
+ * A batch's results are stored in ONE transaction that deletes their pending rows and writes the
+ * assessments (monitorQueue.ts); a row that is gone (the scorer was stopped or deleted) stores
+ * nothing. After a kill -9, rows still pending are scored on restart; a stored one never is again.
  * Failures (an error Feedback, a crash, a timeout, a load failure) are retried with exponential
  * backoff up to `maxAttempts`; the last attempt's error is stored as an error assessment.
  */
+import { performance } from "node:perf_hooks";
 import type { TraceScore } from "../../protocol/scoring";
 import { log } from "../log";
 import type { ScorerWorkerPool } from "../scorers/runtime/workerPool";
 import type { Db } from "../store/db";
 import { admitBatch } from "./admission";
-import { AssessmentSink, errorOf } from "./assessmentSink";
 import { LagTracker } from "./lag";
-import type { ScorerRegistry } from "./registry";
+import { MonitorQueue, keyOf, type PendingRow } from "./monitorQueue";
+import { MonitorThrottle, type ThrottleOptions } from "./monitorThrottle";
+import type { ScorerRegistry, ScorerSnapshot } from "./registry";
 
 export interface MonitorOptions {
   db: Db;
   registry: ScorerRegistry;
   pool: ScorerWorkerPool;
-  /** Pool runs (batches) in flight at once. Default 2. */
+  /** Batches in flight at once. Default 2. */
   concurrency?: number;
-  /** Traces per pool run. Default 20. */
+  /** Batches in flight at once while ingest saturates the main thread. Default 1. */
+  busyConcurrency?: number;
+  /** How much of the main thread monitoring may use while ingest saturates it. */
+  throttle?: ThrottleOptions;
+  /** Traces per batch (each with all its due scorer versions). Default 50. */
   batchSize?: number;
   /** Attempts per (trace, scorer version) before the error is stored. Default 3. */
   maxAttempts?: number;
@@ -37,6 +50,8 @@ export interface MonitorOptions {
   maxBacklog?: number;
   /** Traces per admission transaction. Default 500. */
   admitBatchSize?: number;
+  /** While ingest saturates the main thread, admission runs at most this often. Default 50 ms. */
+  admitIntervalMs?: number;
   /** How often due retries and other processes' commits are looked for. Default 1000 ms. */
   pollMs?: number;
   /** Monitoring runs only where this is true (the server that owns the store). Default: always. */
@@ -45,155 +60,202 @@ export interface MonitorOptions {
   onChange?: () => void;
 }
 
-interface PendingRow {
-  trace_id: string;
-  scorer: string;
-  version: number;
-  attempts: number;
-  completed_ms: number;
-}
-
 export class Monitor {
   readonly lag = new LagTracker();
-  private readonly sink: AssessmentSink;
+  private readonly queue: MonitorQueue;
   private readonly inflight = new Set<string>();
   private running = 0;
-  private scheduled = false;
+  /** Pending rows as last counted, plus admitted, minus settled (recounted every poll). */
+  private pending: number;
+  private readonly throttle: MonitorThrottle;
+  /** The pool's main-thread time already charged to the throttle. */
+  private poolMsCharged = 0;
+  private lastAdmitMs = 0;
+  private admitTimer: NodeJS.Timeout | null = null;
+  private pumpScheduled = false;
   private disposed = false;
   private readonly timer: NodeJS.Timeout;
   private readonly abort = new AbortController();
   private readonly idle = new Set<() => void>();
+  /** Registered versions never change: their bundles are read from SQLite once. */
+  private readonly snapshots = new Map<string, ScorerSnapshot>();
 
   constructor(private readonly opts: MonitorOptions) {
-    this.sink = new AssessmentSink(opts.db);
-    this.timer = setInterval(() => this.schedule(), opts.pollMs ?? 1000);
+    this.queue = new MonitorQueue(opts.db);
+    this.throttle = new MonitorThrottle(opts.throttle);
+    this.pending = this.queue.count();
+    this.timer = setInterval(() => {
+      if (this.opts.isOwner && !this.opts.isOwner()) return;
+      this.pending = this.queue.count();
+      this.schedule();
+    }, opts.pollMs ?? 1000);
     this.timer.unref();
     this.schedule();
   }
 
   /** Spans committed (TraceServer.onCommitted): look for completed traces soon. */
   notifyCommitted(): void {
-    this.schedule();
+    this.throttle.noteCommit();
+    this.admitSoon();
+  }
+
+  /** A pump now, or (while ingest saturates the main thread) when the admission interval since the last one has passed. */
+  private admitSoon(): void {
+    if (!this.throttle.saturated) {
+      this.pumpIn(0);
+      return;
+    }
+    this.pumpIn(Math.max(0, this.lastAdmitMs + (this.opts.admitIntervalMs ?? 50) - Date.now()));
+  }
+
+  /** A pump after `ms` (one timer at a time). */
+  private pumpIn(ms: number): void {
+    if (this.admitTimer || this.disposed) return;
+    if (ms <= 0) {
+      this.schedule();
+      return;
+    }
+    this.admitTimer = setTimeout(() => {
+      this.admitTimer = null;
+      this.schedule();
+    }, ms);
+  }
+
+  /** Charges monitoring's main-thread time (its own, and the pool's message handling) to the throttle. */
+  private charge(ms: number): void {
+    const pool = this.opts.pool.mainThreadMs;
+    this.throttle.spent(ms + pool - this.poolMsCharged);
+    this.poolMsCharged = pool;
   }
 
   private schedule(): void {
-    if (this.scheduled || this.disposed) return;
-    this.scheduled = true;
+    if (this.pumpScheduled || this.disposed) return;
+    this.pumpScheduled = true;
     setImmediate(() => {
-      this.scheduled = false;
+      this.pumpScheduled = false;
       this.pump();
     });
   }
 
   private pump(): void {
     if (this.disposed || (this.opts.isOwner && !this.opts.isOwner())) return;
+    const wait = this.throttle.delayMs();
+    if (wait > 0) {
+      this.pumpIn(wait); // ingest saturates the thread: monitoring's share is used up for now
+      return;
+    }
+    const t0 = performance.now();
     try {
-      const maxBacklog = this.opts.maxBacklog ?? 10_000;
-      const pending = Number(this.opts.db.prepare("SELECT count(*) FROM monitor_pending").pluck().get());
-      if (pending < maxBacklog) {
+      if (this.pending < (this.opts.maxBacklog ?? 10_000)) {
+        this.lastAdmitMs = Date.now();
         const r = admitBatch(this.opts.db, () => this.opts.registry.active(), this.opts.admitBatchSize ?? 500);
+        this.pending += r.enqueued;
         for (const [name, why] of r.filterErrors) this.opts.registry.noteResults(name, 0, why);
         if (r.enqueued > 0) this.opts.onChange?.();
-        if (r.more) this.schedule(); // the next batch on a later turn: ingest keeps going meanwhile
+        if (r.more) this.admitSoon(); // the next batch after the interval: ingest keeps going meanwhile
       }
       this.dispatch();
     } catch (e) {
-      log.error("monitoring failed to admit traces:", e);
+      log.error("monitoring failed to admit or dispatch traces:", e);
     }
+    this.charge(performance.now() - t0);
     if (this.running === 0) for (const f of [...this.idle]) f();
   }
 
   private dispatch(): void {
-    const concurrency = this.opts.concurrency ?? 2;
-    const batchSize = this.opts.batchSize ?? 20;
-    if (this.running >= concurrency) return;
-    const due = this.opts.db
-      .prepare("SELECT trace_id, scorer, version, attempts, completed_ms FROM monitor_pending WHERE next_ms <= ? ORDER BY next_ms LIMIT ?")
-      .all(Date.now(), batchSize * concurrency * 4) as PendingRow[];
-    const groups = new Map<string, PendingRow[]>();
-    for (const row of due) {
-      if (this.inflight.has(keyOf(row))) continue;
-      const g = `${row.scorer}\0${row.version}`;
-      const list = groups.get(g) ?? [];
-      if (list.length < batchSize) list.push(row);
-      groups.set(g, list);
+    const limit = this.throttle.saturated ? (this.opts.busyConcurrency ?? 1) : (this.opts.concurrency ?? 2);
+    if (this.running === 0) this.queue.rewind();
+    while (this.running < limit) {
+      const rows = this.queue.nextBatch(this.opts.batchSize ?? 50, this.inflight);
+      if (rows.length === 0) return;
+      this.start(rows);
     }
-    for (const rows of groups.values()) {
-      if (this.running >= concurrency) break;
-      if (rows.length === 0) continue;
-      for (const r of rows) this.inflight.add(keyOf(r));
-      this.running++;
-      void this.runBatch(rows).finally(() => {
+  }
+
+  private snapshotOf(scorer: string, version: number): ScorerSnapshot | null {
+    const key = `${scorer}\0${version}`;
+    const cached = this.snapshots.get(key);
+    if (cached) return cached;
+    const snap = this.opts.registry.snapshot(scorer, version);
+    if (!snap) return null; // deleted: not cached, so a re-registration under the same version can't be missed
+    if (this.snapshots.size > 64) this.snapshots.clear();
+    this.snapshots.set(key, snap);
+    return snap;
+  }
+
+  /** Runs a batch: every due scorer version on each of its traces, each trace read once. */
+  private start(all: PendingRow[]): void {
+    const scorers: ScorerSnapshot[] = [];
+    const index = new Map<string, number>();
+    const rows: PendingRow[] = [];
+    for (const r of all) {
+      const v = `${r.scorer}\0${r.version}`;
+      if (!index.has(v)) {
+        const snap = this.snapshotOf(r.scorer, r.version);
+        if (!snap) {
+          this.pending -= this.queue.dropScorerVersion(r.scorer, r.version);
+          index.set(v, -1);
+          continue;
+        }
+        index.set(v, scorers.length);
+        scorers.push(snap);
+      }
+      if ((index.get(v) as number) >= 0) rows.push(r);
+    }
+    if (rows.length === 0) return;
+    const traceIds: string[] = [];
+    const position = new Map<string, number>();
+    const wanted: number[][] = [];
+    for (const r of rows) {
+      let pos = position.get(r.trace_id);
+      if (pos === undefined) {
+        pos = traceIds.length;
+        position.set(r.trace_id, pos);
+        traceIds.push(r.trace_id);
+        wanted.push([]);
+      }
+      (wanted[pos] as number[]).push(index.get(`${r.scorer}\0${r.version}`) as number);
+    }
+    for (const r of rows) this.inflight.add(keyOf(r));
+    this.running++;
+    void this.opts.pool
+      .runMany({
+        scorers: scorers.map((s) => ({ bundle: { filename: s.filename, code: s.code, sourceHash: s.sourceHash }, scorerName: s.exportName })),
+        traceIds,
+        wanted,
+        signal: this.abort.signal,
+        background: true,
+      })
+      .then((run) => {
+        if (this.disposed || run.cancelled) return;
+        const at = (r: PendingRow): TraceScore | null =>
+          run.results[position.get(r.trace_id) as number]?.[index.get(`${r.scorer}\0${r.version}`) as number] ?? null;
+        this.settle(rows, at);
+      })
+      .catch((e: unknown) => log.error("monitoring failed to store results:", e))
+      .finally(() => {
         for (const r of rows) this.inflight.delete(keyOf(r));
         this.running--;
         this.schedule();
       });
-    }
-  }
-
-  /** Registered versions never change: their bundles are read from SQLite once (the 2nd+ batches skip a ~0.9 ms read). */
-  private readonly snapshots = new Map<string, ReturnType<ScorerRegistry["snapshot"]>>();
-  private snapshotOf(scorer: string, version: number): ReturnType<ScorerRegistry["snapshot"]> {
-    const key = `${scorer}\0${version}`;
-    if (!this.snapshots.has(key)) {
-      const snap = this.opts.registry.snapshot(scorer, version);
-      if (!snap) return snap; // deleted: not cached, so a re-registration under the same version can't be missed
-      if (this.snapshots.size > 64) this.snapshots.clear();
-      this.snapshots.set(key, snap);
-    }
-    return this.snapshots.get(key) ?? null;
-  }
-
-  private async runBatch(rows: PendingRow[]): Promise<void> {
-    const first = rows[0] as PendingRow;
-    const snap = this.snapshotOf(first.scorer, first.version);
-    if (!snap) {
-      this.opts.db.prepare("DELETE FROM monitor_pending WHERE scorer = ? AND version = ?").run(first.scorer, first.version);
-      return;
-    }
-    const run = await this.opts.pool.run({
-      bundle: { filename: snap.filename, code: snap.code, sourceHash: snap.sourceHash },
-      scorerName: snap.exportName,
-      traceIds: rows.map((r) => r.trace_id),
-      signal: this.abort.signal,
-    });
-    if (this.disposed || run.cancelled) return;
-    this.settle(rows, run.results);
   }
 
   /** Stores finished results and reschedules failures, in one transaction. */
-  private settle(rows: PendingRow[], results: readonly TraceScore[]): void {
-    const db = this.opts.db;
-    const maxAttempts = this.opts.maxAttempts ?? 3;
-    const backoff = this.opts.backoffMs ?? 1000;
-    const del = db.prepare("DELETE FROM monitor_pending WHERE trace_id = ? AND scorer = ? AND version = ?");
-    const retry = db.prepare("UPDATE monitor_pending SET attempts = ?, next_ms = ?, last_error = ? WHERE trace_id = ? AND scorer = ? AND version = ?");
+  private settle(rows: PendingRow[], scoreOf: (r: PendingRow) => TraceScore | null): void {
+    const t0 = performance.now();
     const now = Date.now();
-    let stored = 0;
-    let lastError: string | null | undefined;
-    const lags: number[] = [];
-    db.transaction(() => {
-      rows.forEach((row, i) => {
-        const score = results[i];
-        if (!score || score.traceId !== row.trace_id) return;
-        const err = errorOf(score);
-        const attempts = row.attempts + 1;
-        if (err !== null && attempts < maxAttempts) {
-          retry.run(attempts, now + backoff * 2 ** (attempts - 1), err, row.trace_id, row.scorer, row.version);
-          lastError = err;
-          return;
-        }
-        if (del.run(row.trace_id, row.scorer, row.version).changes === 0) return; // stopped or deleted meanwhile
-        if (this.sink.store({ name: row.scorer, version: row.version }, score, "monitor", now)) {
-          stored++;
-          lags.push(now - row.completed_ms);
-        }
-        lastError = err ?? (lastError === undefined ? null : lastError);
-      });
-      this.opts.registry.noteResults(first(rows).scorer, stored, lastError);
-    })();
-    for (const l of lags) this.lag.add(l, now);
+    const r = this.queue.settle(rows, scoreOf, {
+      maxAttempts: this.opts.maxAttempts ?? 3,
+      backoffMs: this.opts.backoffMs ?? 1000,
+      now,
+      inside: (res) => {
+        for (const [name, s] of res.perScorer) this.opts.registry.noteResults(name, s.stored, s.lastError);
+      },
+    });
+    this.pending -= r.removed;
+    for (const l of r.lags) this.lag.add(l, now);
     this.opts.onChange?.();
+    this.charge(performance.now() - t0);
   }
 
   /** Resolves when nothing is running and nothing is due (tests, benchmarks). */
@@ -213,15 +275,8 @@ export class Monitor {
   async dispose(): Promise<void> {
     this.disposed = true;
     clearInterval(this.timer);
+    if (this.admitTimer) clearTimeout(this.admitTimer);
     this.abort.abort();
     for (const f of [...this.idle]) f();
   }
-}
-
-function keyOf(r: PendingRow): string {
-  return `${r.trace_id}\0${r.scorer}\0${r.version}`;
-}
-
-function first(rows: PendingRow[]): PendingRow {
-  return rows[0] as PendingRow;
 }

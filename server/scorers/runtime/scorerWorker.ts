@@ -4,8 +4,13 @@
  *
  * - `load` compiles the bundle as a CommonJS module named after the scorer file, so `require()`
  *   of the user's packages resolves from the file's folder, and lists the exported scorers.
- * - `score` runs the scorer on each item in turn with the SDK's `runScorer` (which turns throws
- *   and odd return values into error Feedbacks), sending `started` before each item.
+ * - `score` runs the batch's scorers on each item in turn with the SDK's `runScorer` (which turns
+ *   throws and odd return values into error Feedbacks): the item's trace is read once, every call
+ *   but the last gets its own copy of it (a scorer that changes its arguments cannot affect
+ *   another), the shared progress is marked before each call, and the item's results are sent
+ *   when it is done.
+ * - A background batch (`nice`) lowers this thread's scheduling priority first (Linux), so scoring
+ *   yields the CPU to ingest on the server's main thread.
  * - console.log/info/warn/error/debug are replaced: while a scorer runs, lines go to that trace's
  *   `logs`, tagged with the scorer and trace; other lines go to the pool as `log` messages.
  *
@@ -13,22 +18,25 @@
  * this thread. Uncaught errors from stray timers or promises are logged and the worker carries on.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import fs from "node:fs";
 import Module from "node:module";
+import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { format } from "node:util";
 import { parentPort, workerData } from "node:worker_threads";
 import type { FeedbackResult, TraceScore } from "../../../protocol/scoring";
-import { isScorer, runScorer, scorerArgsFromTrace, type ScorerArgs, type ScorerLike } from "../../../sdk/index";
-import { openReadOnly, traceLoader, type TraceLoader } from "./traceLoader";
+import { isScorer, runScorer, type ScorerArgs, type ScorerLike } from "../../../sdk/index";
+import { argsFor, itemReader, type ItemInput } from "./workerItems";
 import {
-  MAX_LOADED_BUNDLES,
+  PROGRESS_BYTES,
+  ProgressView,
+  rememberLoaded,
   traceLabel,
   type ExportedScorer,
   type FromWorker,
   type LoadFailure,
   type LoadMessage,
-  type ScoreItem,
   type ScoreMessage,
   type ToWorker,
   type WorkerInit,
@@ -122,13 +130,7 @@ process.on("unhandledRejection", (reason) => capture("unhandledRejection", [reas
 function load(msg: LoadMessage): void {
   try {
     const mod = compile(msg.code, msg.filename);
-    loaded.delete(msg.key);
-    loaded.set(msg.key, mod);
-    while (loaded.size > MAX_LOADED_BUNDLES) {
-      const oldest = loaded.keys().next().value;
-      if (oldest === undefined) break;
-      loaded.delete(oldest);
-    }
+    rememberLoaded(loaded, msg.key, mod, msg.keep);
     post({ type: "loaded", key: msg.key, scorers: [...mod.scorers.values()].map((s) => s.exported) });
   } catch (err) {
     post({ type: "loadFailed", key: msg.key, error: loadFailure(err, msg.filename) });
@@ -215,64 +217,64 @@ function errorFeedback(name: string, type: string, message: string, stack: strin
   return { name, value: null, rationale: null, error: { type, message, stack }, metadata: {}, source: { type: "CODE", id: name } };
 }
 
+type Found = { exported: ExportedScorer; scorer: ScorerLike } | { missing: string };
+
 async function score(msg: ScoreMessage): Promise<void> {
-  const mod = loaded.get(msg.key);
-  const found = mod ? findScorer(mod, msg.scorerName) : null;
-  const results: TraceScore[] = [];
-  let previous: TraceScore | null = null;
+  if (msg.nice !== undefined) lowerPriority(msg.nice);
+  const found: Found[] = msg.calls.map((c) => {
+    const mod = loaded.get(c.key);
+    const f = mod ? findScorer(mod, c.scorerName) : null;
+    return f ?? { missing: mod ? `no exported scorer named "${c.scorerName}"` : "the scorer file is not loaded" };
+  });
+  const every = msg.calls.map((_, i) => i);
   for (let index = 0; index < msg.items.length; index++) {
     const item = msg.items[index];
     if (!item) continue;
-    post({ type: "started", batchId: msg.batchId, index, previous });
-    let result: TraceScore;
-    if (!found) {
-      const why = mod ? `no exported scorer named "${msg.scorerName}"` : "the scorer file is not loaded";
-      result = { traceId: item.traceId, feedbacks: [errorFeedback(msg.scorerName, "ScorerNotFoundError", why)], durationMs: 0, logs: [] };
-    } else {
-      const args = argsOf(item);
-      result =
-        "error" in args
-          ? { traceId: item.traceId, feedbacks: [errorFeedback(found.exported.name, args.error.type, args.error.message)], durationMs: 0, logs: [] }
-          : await scoreOne(found.exported.name, found.scorer, item.traceId, args.args);
-    }
-    results.push(result);
-    previous = result;
-  }
-  post({ type: "scored", batchId: msg.batchId, results });
-}
-
-// ---- reading traces -------------------------------------------------------------------------
-
-const init = (workerData ?? { dbPath: null }) as WorkerInit;
-let loader: TraceLoader | null = null;
-
-/** Reads traces from the store file on a read-only connection of this worker's own. */
-function readTrace(traceId: string): ReturnType<TraceLoader> {
-  if (!init.dbPath) throw new Error("this worker has no store to read from");
-  loader ??= traceLoader(openReadOnly(init.dbPath));
-  return loader(traceId);
-}
-
-/** The scorer's arguments for an item: a row's own, the trace sent, or the trace read here. */
-function argsOf(item: ScoreItem): { args: ScorerArgs } | { error: { type: string; message: string } } {
-  let args: ScorerArgs;
-  if (item.args) {
-    args = { ...item.args };
-  } else {
-    let detail = item.detail ?? null;
-    if (!detail) {
-      try {
-        detail = readTrace(item.traceId);
-      } catch (err) {
-        return { error: { type: "TraceLoadError", message: `could not read trace ${traceLabel(item.traceId)}: ${err instanceof Error ? err.message : String(err)}` } };
+    const calls = item.calls ?? every;
+    const results: TraceScore[] = [];
+    let input: ItemInput | null = null;
+    for (let k = 0; k < calls.length; k++) {
+      const c = calls[k] as number;
+      progress.mark(msg.batchId, index, c, Date.now());
+      const f = found[c];
+      const call = msg.calls[c];
+      if (!f || !call || "missing" in f) {
+        const why = f && "missing" in f ? f.missing : "no such call in the batch";
+        results.push({ traceId: item.traceId, feedbacks: [errorFeedback(call?.scorerName ?? "scorer", "ScorerNotFoundError", why)], durationMs: 0, logs: [] });
+        continue;
       }
-      if (!detail) return { error: { type: "TraceNotFoundError", message: `trace ${traceLabel(item.traceId)} was not found` } };
+      input ??= readItem(item);
+      if ("error" in input) {
+        results.push({ traceId: item.traceId, feedbacks: [errorFeedback(f.exported.name, input.error.type, input.error.message)], durationMs: 0, logs: [] });
+        continue;
+      }
+      // every call but the last gets a copy: the original is still untouched when it is copied
+      results.push(await scoreOne(f.exported.name, f.scorer, item.traceId, argsFor(item, input, k < calls.length - 1)));
     }
-    args = scorerArgsFromTrace(detail);
+    post({ type: "item", batchId: msg.batchId, index, results });
   }
-  if (item.expectations) args.expectations = { ...args.expectations, ...item.expectations };
-  return { args };
+  post({ type: "scored", batchId: msg.batchId });
 }
+
+// ---- priority --------------------------------------------------------------------------------
+
+let nice = 0;
+
+/** Lowers this thread's priority (setpriority on the thread's own id; Linux only, where a tid is a valid "pid"). */
+function lowerPriority(to: number): void {
+  if (to <= nice) return;
+  nice = to;
+  try {
+    const tid = Number(path.basename(fs.readlinkSync("/proc/thread-self")));
+    if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, to);
+  } catch {
+    // not Linux, or not allowed: scoring runs at the normal priority
+  }
+}
+
+const init = (workerData ?? { dbPath: null, progress: new SharedArrayBuffer(PROGRESS_BYTES) }) as WorkerInit;
+const progress = new ProgressView(init.progress);
+const readItem = itemReader(init.dbPath);
 
 async function scoreOne(name: string, scorer: ScorerLike, traceId: string, args: ScorerArgs): Promise<TraceScore> {
   const ctx: CallContext = { tag: `[${name} ${traceLabel(traceId)}]`, lines: [], dropped: 0, closed: false };

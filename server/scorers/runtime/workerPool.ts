@@ -1,152 +1,45 @@
 /**
- * A pool of scorer worker threads (scorerWorker.ts) that runs one scorer over many traces.
+ * A pool of scorer worker threads (scorerWorker.ts) that runs scorers over many traces.
  *
+ * - `run()` runs one scorer; `runMany()` runs several in one pass: each worker reads a trace once
+ *   and runs every scorer the trace asks for on it (online monitoring scores a trace with all its
+ *   sampled scorers this way). Scorers from more than MAX_LOADED_BUNDLES files are split into
+ *   passes of at most that many files.
  * - Workers start on demand (up to `size`, default min(2, CPUs)) and stop after `idleTimeoutMs`
  *   without work. Each has a heap cap (`resourceLimits`).
  * - Traces go to workers in batches (`batchSize`, default 100 per message). With `dbPath`, a
  *   batch is a list of ids and each worker reads its traces on a read-only connection; otherwise
  *   the batch's details are read with `loadTrace` only when it is sent, so memory stays bounded.
- * - Each scorer call has a time limit (`timeoutMs`, default 30 s). A call that overruns it (an
- *   infinite loop or a promise that never settles) gets its worker terminated; that trace gets a
- *   `TimeoutError` Feedback and the rest of the batch is queued again for a fresh worker. The same
- *   happens when a call exceeds the heap cap (`ResourceLimitError`), calls process.exit()
- *   (`ProcessExitError`) or otherwise kills the thread (`WorkerCrashError`).
- * - `run()` never rejects. It returns one TraceScore per requested trace, in order, except when
- *   cancelled (then: the ones that finished). If the scorer file cannot be loaded (it throws at top
- *   level, hangs, or lacks the scorer), `loadError` is set and every trace gets that error.
+ * - Each scorer call has a time limit (`timeoutMs`, default 30 s), watched through the progress the
+ *   worker writes to shared memory. A call that overruns it (an infinite loop or a promise that
+ *   never settles) gets its worker terminated; that call gets a `TimeoutError` Feedback and the
+ *   rest of the batch is queued again for a fresh worker. The same happens when a call exceeds the
+ *   heap cap (`ResourceLimitError`), calls process.exit() (`ProcessExitError`) or otherwise kills
+ *   the thread (`WorkerCrashError`).
+ * - A run never rejects. It returns a result per requested (trace, scorer), in order, except when
+ *   cancelled (then: the ones that finished). If a scorer file cannot be loaded (it throws at top
+ *   level, hangs, or lacks the scorer), that scorer's `loadError` is set and each of its traces gets
+ *   that error; the other scorers of the run go on.
+ * - `background` runs (monitoring) lower their workers' scheduling priority (nice 10, Linux) for
+ *   good, so scoring yields the CPU to ingest on the server's main thread.
  * - An AbortSignal stops sending batches and terminates the workers running this run's batches.
  */
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { Worker } from "node:worker_threads";
-import type { FeedbackError, FeedbackResult, TraceScore } from "../../../protocol/scoring";
+import type { TraceScore } from "../../../protocol/scoring";
 import { log } from "../../log";
-import { MAX_LOADED_BUNDLES, traceLabel, type ExportedScorer, type FromWorker, type LoadFailure, type ScorableTrace, type ScoreItem, type ToWorker, type WorkerInit } from "./workerProtocol";
+import { BatchFlow } from "./poolBatch";
+import { callDeath, errorMessage, errorScore, loadDeath, type Death } from "./poolErrors";
+import { PoolJob, type JobResult, type PrepareItem } from "./poolJob";
+import { inPasses } from "./poolPasses";
+import { startPoolWorker, stopWorker, type PoolWorker, type Task } from "./poolThread";
+import type { PoolRunManyOptions, PoolRunManyResult, PoolRunOptions, PoolRunResult, PoolScorer, PoolStats, RunCommon, WorkerPoolOptions } from "./poolTypes";
+import type { FromWorker, LoadFailure } from "./workerProtocol";
 
-export interface WorkerPoolOptions {
-  /** Worker threads at most. Default min(2, CPUs). */
-  size?: number;
-  /** Time limit of one scorer call on one trace, in ms. Default 30 000. */
-  timeoutMs?: number;
-  /** Time limit for loading a scorer file (its top-level code), in ms. Default max(timeoutMs, 30 000). */
-  loadTimeoutMs?: number;
-  /** Heap cap of each worker's old generation, in MB. Default 512. */
-  maxOldGenerationSizeMb?: number;
-  /** Cap of each worker's young generation, in MB. Default: V8's. */
-  maxYoungGenerationSizeMb?: number;
-  /** Traces per message to a worker. Default 100. */
-  batchSize?: number;
-  /** Workers with nothing to do stop after this many ms. Default 60 000; 0 keeps them. */
-  idleTimeoutMs?: number;
-  /** The worker entry (bundled JS). Default: scorerWorker.js beside this bundle (dist/). */
-  workerScript?: string;
-  /**
-   * The store file. Workers open it read-only and read the traces of their batches themselves, so
-   * reading scales with the workers instead of running on the server's thread.
-   */
-  dbPath?: string | null;
-}
-
-/** A bundled scorer file, as bundleScorerFile returns it. */
-export interface PoolBundle {
-  filename: string;
-  code: string;
-  sourceHash: string;
-}
-
-export type LoadTrace = (traceId: string) => ScorableTrace | null | Promise<ScorableTrace | null>;
-/** What to send for the id at a position of the run (null: the trace is gone). */
-export type PrepareItem = (traceId: string, position: number) => ScoreItem | null | Promise<ScoreItem | null>;
-
-export interface PoolRunOptions {
-  bundle: PoolBundle;
-  /** Export name or scorer name. */
-  scorerName: string;
-  traceIds: readonly string[];
-  /**
-   * How a batch's items are made, on the server's thread, when the batch is sent: `prepareItem`
-   * (dataset rows…), else `loadTrace` (the trace read here), else just the id (the worker reads
-   * the trace from `dbPath`).
-   */
-  loadTrace?: LoadTrace;
-  prepareItem?: PrepareItem;
-  signal?: AbortSignal;
-  /** Called as results come in (several at a time), with the running totals. */
-  onProgress?: (done: number, total: number) => void;
-}
-
-export interface PoolRunResult {
-  /** In `traceIds` order. All of them, unless cancelled. */
-  results: TraceScore[];
-  cancelled: boolean;
-  /** The scorer file could not be loaded, or has no such scorer; every trace carries this error too. */
-  loadError: LoadFailure | null;
-}
-
-export interface PoolStats {
-  /** Workers alive now. */
-  workers: number;
-  /** Workers started since the pool was made. */
-  started: number;
-  /** Workers terminated or crashed because of a scorer (timeout, memory, exit, crash). */
-  replaced: number;
-}
-
-interface Job {
-  id: number;
-  key: string;
-  bundle: PoolBundle;
-  scorerName: string;
-  /** The scorer's resolved name once a worker loaded the file (for messages). */
-  displayName: string;
-  traceIds: readonly string[];
-  prepareItem: PrepareItem | null;
-  onProgress: ((done: number, total: number) => void) | undefined;
-  /** Next position never sent. */
-  cursor: number;
-  /** Positions to send again (after a worker was replaced), before the cursor's. */
-  requeued: number[];
-  results: Array<TraceScore | undefined>;
-  done: number;
-  /** Tasks of this job on workers (including ones being loaded). */
-  inflight: number;
-  cancelled: boolean;
-  finished: boolean;
-  loadError: LoadFailure | null;
-  resolve: (r: PoolRunResult) => void;
-  removeAbortListener: () => void;
-}
-
-interface Task {
-  job: Job;
-  batchId: number;
-  phase: "prepare" | "load" | "score";
-  /** Job positions of the batch's items. */
-  positions: number[];
-  /** Held only until the batch is posted. */
-  items: ScoreItem[] | null;
-  /** Item index running now (-1: none yet). */
-  running: number;
-  runningSince: number;
-  timer: NodeJS.Timeout | null;
-}
-
-type KillReason = "timeout" | "loadTimeout" | "cancel" | "idle" | "dispose";
-
-interface PoolWorker {
-  id: number;
-  worker: Worker;
-  /** Bundles compiled in this worker, with their exported scorers. */
-  loaded: Map<string, ExportedScorer[]>;
-  task: Task | null;
-  killReason: KillReason | null;
-  lastError: (Error & { code?: string }) | null;
-  idleTimer: NodeJS.Timeout | null;
-  /** The thread started running (a worker that exits before this could not start at all). */
-  online: boolean;
-  exited: Promise<void>;
-}
+export type { PoolBundle, PrepareItem } from "./poolJob";
+export type { LoadTrace, PoolRunManyOptions, PoolRunManyResult, PoolRunOptions, PoolRunResult, PoolScorer, PoolStats, WorkerPoolOptions } from "./poolTypes";
+export { BACKGROUND_NICE } from "./poolBatch";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -160,15 +53,18 @@ export class ScorerWorkerPool {
   readonly idleTimeoutMs: number;
   readonly workerScript: string;
   readonly dbPath: string | null;
+  readonly execArgv: string[];
 
   readonly #workers = new Set<PoolWorker>();
-  readonly #jobs: Job[] = [];
+  readonly #jobs: PoolJob[] = [];
   #nextWorkerId = 1;
   #nextJobId = 1;
   #nextBatchId = 1;
   #started = 0;
   #replaced = 0;
   #disposed = false;
+  #mainThreadMs = 0;
+  readonly #flow: BatchFlow;
 
   constructor(opts: WorkerPoolOptions = {}) {
     this.size = Math.max(1, Math.floor(opts.size ?? Math.min(2, os.availableParallelism())));
@@ -180,38 +76,60 @@ export class ScorerWorkerPool {
     this.idleTimeoutMs = opts.idleTimeoutMs ?? 60_000;
     this.workerScript = opts.workerScript ?? path.join(__dirname, "scorerWorker.js");
     this.dbPath = opts.dbPath ?? null;
+    this.execArgv = opts.execArgv ?? [];
+    this.#flow = new BatchFlow({
+      timeoutMs: this.timeoutMs,
+      loadTimeoutMs: this.loadTimeoutMs,
+      taskDone: (w, task) => this.#taskDone(w, task),
+      maybeFinish: (job, reporter) => this.#maybeFinish(job, reporter ?? null),
+    });
   }
 
   stats(): PoolStats {
     return { workers: this.#workers.size, started: this.#started, replaced: this.#replaced };
   }
 
+  /** Time (ms) this thread spent handling the workers' messages so far (monitoring charges it to its share). */
+  get mainThreadMs(): number {
+    return this.#mainThreadMs;
+  }
+
   /** Runs `scorerName` from `bundle` on every trace. Never rejects. */
-  run(opts: PoolRunOptions): Promise<PoolRunResult> {
-    const total = opts.traceIds.length;
-    if (this.#disposed || opts.signal?.aborted) return Promise.resolve({ results: [], cancelled: true, loadError: null });
-    if (total === 0) return Promise.resolve({ results: [], cancelled: false, loadError: null });
-    return new Promise<PoolRunResult>((resolve) => {
-      const job: Job = {
+  async run(opts: PoolRunOptions): Promise<PoolRunResult> {
+    const { bundle, scorerName, ...rest } = opts;
+    const r = await this.runMany({ ...rest, scorers: [{ bundle, scorerName }] });
+    const results = r.results.map((row) => row[0] ?? null);
+    return {
+      results: r.cancelled ? results.filter((x): x is TraceScore => x !== null) : (results as TraceScore[]),
+      cancelled: r.cancelled,
+      loadError: r.loadErrors[0] ?? null,
+    };
+  }
+
+  /** Runs several scorers over the traces, reading each trace once per pass. Never rejects. */
+  runMany(opts: PoolRunManyOptions): Promise<PoolRunManyResult> {
+    const empty = (cancelled: boolean): PoolRunManyResult => ({
+      results: opts.traceIds.map(() => opts.scorers.map(() => null)),
+      cancelled,
+      loadErrors: opts.scorers.map(() => null),
+    });
+    if (this.#disposed || opts.signal?.aborted) return Promise.resolve(empty(true));
+    if (opts.traceIds.length === 0 || opts.scorers.length === 0) return Promise.resolve(empty(false));
+    return inPasses(opts, (scorers, wanted) => this.#start(opts, scorers, wanted));
+  }
+
+  #start(opts: RunCommon, scorers: PoolScorer[], wanted: ReadonlyArray<readonly number[] | null> | undefined): Promise<JobResult> {
+    return new Promise<JobResult>((resolve) => {
+      const job = new PoolJob({
         id: this.#nextJobId++,
-        key: `${opts.bundle.filename}\0${opts.bundle.sourceHash}`,
-        bundle: opts.bundle,
-        scorerName: opts.scorerName,
-        displayName: opts.scorerName,
+        scorers,
         traceIds: opts.traceIds,
+        wanted,
         prepareItem: prepareOf(opts),
         onProgress: opts.onProgress,
-        cursor: 0,
-        requeued: [],
-        results: new Array<TraceScore | undefined>(total),
-        done: 0,
-        inflight: 0,
-        cancelled: false,
-        finished: false,
-        loadError: null,
+        background: opts.background === true,
         resolve,
-        removeAbortListener: () => {},
-      };
+      });
       const signal = opts.signal;
       if (signal) {
         const onAbort = (): void => this.#cancel(job);
@@ -219,6 +137,7 @@ export class ScorerWorkerPool {
         job.removeAbortListener = () => signal.removeEventListener("abort", onAbort);
       }
       this.#jobs.push(job);
+      this.#maybeFinish(job); // every position may ask for nothing
       this.#schedule();
     });
   }
@@ -229,24 +148,19 @@ export class ScorerWorkerPool {
     for (const job of [...this.#jobs]) this.#cancel(job);
     const exits: Array<Promise<void>> = [];
     for (const w of this.#workers) {
-      w.killReason ??= "dispose";
       exits.push(w.exited);
-      void w.worker.terminate();
+      stopWorker(w, "dispose");
     }
     await Promise.all(exits);
   }
 
   // ---- scheduling ---------------------------------------------------------------------------
 
-  #hasWork(job: Job): boolean {
-    return !job.finished && !job.cancelled && job.loadError === null && (job.requeued.length > 0 || job.cursor < job.traceIds.length);
-  }
-
   #schedule(): void {
     if (this.#disposed) return;
     for (const job of this.#jobs) {
-      while (this.#hasWork(job)) {
-        const w = this.#idleWorker(job.key) ?? this.#spawn();
+      while (job.hasWork()) {
+        const w = this.#idleWorker(job) ?? this.#spawn();
         if (!w) return;
         this.#dispatch(w, job);
       }
@@ -254,127 +168,30 @@ export class ScorerWorkerPool {
     this.#armIdleTimers();
   }
 
-  #idleWorker(key: string): PoolWorker | null {
-    let any: PoolWorker | null = null;
+  /** An idle worker, preferring one that has the job's files loaded (and, for normal work, one not lowered in priority). */
+  #idleWorker(job: PoolJob): PoolWorker | null {
+    const keys = job.keys();
+    let best: PoolWorker | null = null;
+    let bestScore = -1;
     for (const w of this.#workers) {
       if (w.task || w.killReason) continue;
-      if (w.loaded.has(key)) return w;
-      any ??= w;
+      const score = keys.filter((k) => w.loaded.has(k)).length * 2 + (job.background || !w.niced ? 1 : 0);
+      if (score > bestScore) {
+        best = w;
+        bestScore = score;
+      }
     }
-    return any;
+    return best;
   }
 
-  #take(job: Job): number[] {
-    const positions: number[] = [];
-    while (positions.length < this.batchSize && job.requeued.length > 0) positions.push(job.requeued.shift() as number);
-    while (positions.length < this.batchSize && job.cursor < job.traceIds.length) positions.push(job.cursor++);
-    return positions;
-  }
-
-  #dispatch(w: PoolWorker, job: Job): void {
-    const task: Task = {
-      job,
-      batchId: this.#nextBatchId++,
-      phase: "prepare",
-      positions: this.#take(job),
-      items: null,
-      running: -1,
-      runningSince: 0,
-      timer: null,
-    };
+  #dispatch(w: PoolWorker, job: PoolJob): void {
+    const task: Task = { job, batchId: this.#nextBatchId++, phase: "prepare", positions: job.take(this.batchSize), items: null, calls: [], loading: [], timer: null };
     w.task = task;
     job.inflight++;
     if (w.idleTimer) clearTimeout(w.idleTimer);
     w.idleTimer = null;
     w.worker.ref();
-    void this.#prepare(w, task);
-  }
-
-  /** Reads the batch's traces, then loads the file into the worker if needed, then sends the batch. */
-  async #prepare(w: PoolWorker, task: Task): Promise<void> {
-    const { job } = task;
-    const positions: number[] = [];
-    const items: ScoreItem[] = [];
-    for (const pos of task.positions) {
-      const traceId = job.traceIds[pos] as string;
-      let item: ScoreItem | null;
-      try {
-        item = job.prepareItem ? await job.prepareItem(traceId, pos) : { traceId };
-      } catch (err) {
-        this.#record(job, pos, errorScore(job.displayName, traceId, { type: "TraceLoadError", message: `could not read trace ${traceLabel(traceId)}: ${errorMessage(err)}`, stack: null }));
-        continue;
-      }
-      if (!item) {
-        this.#record(job, pos, errorScore(job.displayName, traceId, { type: "TraceNotFoundError", message: `trace ${traceLabel(traceId)} was not found`, stack: null }));
-        continue;
-      }
-      positions.push(pos);
-      items.push(item);
-    }
-    if (w.task !== task) return; // the worker died or the run was cancelled meanwhile
-    task.positions = positions;
-    if (items.length === 0 || job.finished || job.cancelled) {
-      this.#taskDone(w, task);
-      return;
-    }
-    task.items = items;
-    const scorers = w.loaded.get(job.key);
-    if (scorers) {
-      this.#scoreLoaded(w, task, scorers);
-    } else {
-      task.phase = "load";
-      task.timer = setTimeout(() => this.#onTimer(w, task, -1, "loadTimeout"), this.loadTimeoutMs);
-      if (!this.#post(w, { type: "load", key: job.key, code: job.bundle.code, filename: job.bundle.filename })) {
-        this.#failJob(job, { type: "DataCloneError", message: "the scorer bundle could not be sent to the worker", stack: null, file: job.bundle.filename, line: null, column: null });
-        this.#taskDone(w, task);
-      }
-    }
-  }
-
-  /** The file is compiled in the worker: send the batch if it has the scorer, else fail the run. */
-  #scoreLoaded(w: PoolWorker, task: Task, scorers: ExportedScorer[]): void {
-    const { job } = task;
-    const found = findExport(scorers, job.scorerName);
-    if (!found) {
-      const names = scorers.map((s) => (s.name === s.exportName ? s.name : `${s.name} (export ${s.exportName})`));
-      this.#failJob(job, {
-        type: "ScorerNotFoundError",
-        message: `${path.basename(job.bundle.filename)} has no exported scorer named "${job.scorerName}"${
-          names.length > 0 ? ` (exported scorers: ${names.join(", ")})` : " (it exports no scorers)"
-        }`,
-        stack: null,
-        file: job.bundle.filename,
-        line: null,
-        column: null,
-      });
-      this.#taskDone(w, task);
-      return;
-    }
-    job.displayName = found.name;
-    this.#sendBatch(w, task);
-  }
-
-  #sendBatch(w: PoolWorker, task: Task): void {
-    const items = task.items ?? [];
-    task.items = null;
-    task.phase = "score";
-    const { job } = task;
-    if (!this.#post(w, { type: "score", batchId: task.batchId, key: job.key, scorerName: job.scorerName, items })) {
-      const error: FeedbackError = { type: "DataCloneError", message: "the batch's traces could not be sent to the scorer worker", stack: null };
-      for (const pos of task.positions) this.#record(job, pos, errorScore(job.displayName, job.traceIds[pos] as string, error));
-      this.#taskDone(w, task);
-    }
-  }
-
-  /** Posts a message; false when it cannot be cloned (then the caller records why). */
-  #post(w: PoolWorker, msg: ToWorker): boolean {
-    try {
-      w.worker.postMessage(msg);
-      return true;
-    } catch (err) {
-      log.warn(`scorer worker ${w.id}: could not send a ${msg.type} message: ${errorMessage(err)}`);
-      return false;
-    }
+    void this.#flow.prepare(w, task);
   }
 
   #taskDone(w: PoolWorker, task: Task): void {
@@ -394,8 +211,7 @@ export class ScorerWorkerPool {
         w.idleTimer = setTimeout(() => {
           w.idleTimer = null;
           if (w.task || w.killReason) return;
-          w.killReason = "idle";
-          void w.worker.terminate();
+          stopWorker(w, "idle");
         }, this.idleTimeoutMs);
         w.idleTimer.unref();
       }
@@ -408,18 +224,21 @@ export class ScorerWorkerPool {
     let alive = 0;
     for (const w of this.#workers) if (!w.killReason) alive++;
     if (alive >= this.size) return null;
-    let worker: Worker;
+    let w: PoolWorker;
     try {
-      worker = new Worker(this.workerScript, {
-        name: `scorelens-scorer-${this.#nextWorkerId}`,
-        execArgv: [],
-        stdout: true,
-        stderr: true,
-        workerData: { dbPath: this.dbPath } satisfies WorkerInit,
-        resourceLimits: {
-          maxOldGenerationSizeMb: this.maxOldGenerationSizeMb,
-          ...(this.maxYoungGenerationSizeMb !== undefined ? { maxYoungGenerationSizeMb: this.maxYoungGenerationSizeMb } : {}),
+      w = startPoolWorker({
+        id: this.#nextWorkerId++,
+        script: this.workerScript,
+        dbPath: this.dbPath,
+        execArgv: this.execArgv,
+        maxOldGenerationSizeMb: this.maxOldGenerationSizeMb,
+        maxYoungGenerationSizeMb: this.maxYoungGenerationSizeMb,
+        onMessage: (pw, msg) => {
+          const t0 = performance.now();
+          this.#onMessage(pw, msg);
+          this.#mainThreadMs += performance.now() - t0;
         },
+        onExit: (pw, code) => this.#onExit(pw, code),
       });
     } catch (err) {
       log.error(`scorer worker could not start (${this.workerScript}):`, err);
@@ -427,46 +246,18 @@ export class ScorerWorkerPool {
       return null;
     }
     this.#started++;
-    let onExit: () => void = () => {};
-    const w: PoolWorker = {
-      id: this.#nextWorkerId++,
-      worker,
-      loaded: new Map(),
-      task: null,
-      killReason: null,
-      lastError: null,
-      idleTimer: null,
-      online: false,
-      exited: new Promise<void>((r) => (onExit = r)),
-    };
     this.#workers.add(w);
-    forwardStream(worker.stdout, `[scorer worker ${w.id}]`);
-    forwardStream(worker.stderr, `[scorer worker ${w.id}]`);
-    worker.on("online", () => {
-      w.online = true;
-    });
-    worker.on("message", (msg: FromWorker) => this.#onMessage(w, msg));
-    worker.on("error", (err: Error & { code?: string }) => {
-      w.lastError = err;
-    });
-    worker.on("exit", (code) => {
-      this.#onExit(w, code);
-      onExit();
-    });
     return w;
   }
 
   /** The worker script cannot start at all: fail every run rather than loop. */
   #failAll(err: unknown): void {
-    const failure: LoadFailure = {
-      type: "WorkerStartError",
-      message: `the scorer worker could not start: ${errorMessage(err)}`,
-      stack: null,
-      file: this.workerScript,
-      line: null,
-      column: null,
-    };
-    for (const job of [...this.#jobs]) if (!job.finished) this.#failJob(job, failure);
+    const failure: LoadFailure = { type: "WorkerStartError", message: `the scorer worker could not start: ${errorMessage(err)}`, stack: null, file: this.workerScript, line: null, column: null };
+    for (const job of [...this.#jobs]) {
+      if (job.finished) continue;
+      job.scorers.forEach((_, s) => job.failScorer(s, failure));
+      this.#maybeFinish(job);
+    }
   }
 
   #onMessage(w: PoolWorker, msg: FromWorker): void {
@@ -478,54 +269,19 @@ export class ScorerWorkerPool {
     // Being stopped for a timeout: what it says now arrived too late to count.
     if (w.killReason === "timeout" || w.killReason === "loadTimeout") return;
     switch (msg.type) {
-      case "loaded": {
-        // Mirrors the worker's own bookkeeping: the last MAX_LOADED_BUNDLES loads stay compiled.
-        w.loaded.delete(msg.key);
-        w.loaded.set(msg.key, msg.scorers);
-        while (w.loaded.size > MAX_LOADED_BUNDLES) {
-          const oldest = w.loaded.keys().next().value;
-          if (oldest === undefined) break;
-          w.loaded.delete(oldest);
-        }
-        if (!task || task.phase !== "load" || task.job.key !== msg.key) return;
-        if (task.timer) clearTimeout(task.timer);
-        task.timer = null;
-        this.#scoreLoaded(w, task, msg.scorers);
+      case "loaded":
+      case "loadFailed":
+        this.#flow.onLoaded(w, msg);
         return;
-      }
-      case "loadFailed": {
-        if (!task || task.phase !== "load" || task.job.key !== msg.key) return;
-        this.#failJob(task.job, msg.error);
-        this.#taskDone(w, task);
+      case "item":
+        this.#flow.onItem(w, msg);
         return;
-      }
-      case "started": {
-        if (!task || task.batchId !== msg.batchId) return;
-        if (msg.previous && msg.index > 0) this.#record(task.job, task.positions[msg.index - 1], msg.previous);
-        task.running = msg.index;
-        task.runningSince = performance.now();
-        if (task.timer) clearTimeout(task.timer);
-        task.timer = setTimeout(() => this.#onTimer(w, task, msg.index, "timeout"), this.timeoutMs);
-        return;
-      }
       case "scored": {
         if (!task || task.batchId !== msg.batchId) return;
-        msg.results.forEach((r, i) => this.#record(task.job, task.positions[i], r));
         this.#taskDone(w, task);
         return;
       }
     }
-  }
-
-  #onTimer(w: PoolWorker, task: Task, index: number, reason: "timeout" | "loadTimeout"): void {
-    // Let messages that already arrived (the call finishing just now) be handled first.
-    setImmediate(() => {
-      if (w.task !== task || w.killReason) return;
-      if (reason === "timeout" && (task.phase !== "score" || task.running !== index)) return;
-      if (reason === "loadTimeout" && task.phase !== "load") return;
-      w.killReason = reason;
-      void w.worker.terminate();
-    });
   }
 
   #onExit(w: PoolWorker, code: number): void {
@@ -534,11 +290,11 @@ export class ScorerWorkerPool {
     const task = w.task;
     w.task = null;
     const reason = w.killReason;
+    if (task?.timer) clearTimeout(task.timer);
     if (!w.online && reason === null) {
       // The worker script itself failed (missing file, syntax error): retrying would loop.
       log.error(`scorer worker ${w.id} could not start (${this.workerScript}):`, w.lastError ?? `exit code ${code}`);
       if (task) task.job.inflight--;
-      if (task?.timer) clearTimeout(task.timer);
       this.#failAll(w.lastError ?? new Error(`exit code ${code}`));
       return;
     }
@@ -547,130 +303,63 @@ export class ScorerWorkerPool {
       this.#schedule();
       return;
     }
-    if (task.timer) clearTimeout(task.timer);
-    task.timer = null;
     const { job } = task;
     job.inflight--;
     const intentional = reason === "cancel" || reason === "dispose" || reason === "idle";
     if (!intentional) this.#replaced++;
-
-    if (intentional || job.finished || job.cancelled || task.phase === "prepare") {
-      // Not the scorer's fault: whatever did not finish goes back in the queue (unless the run is over).
-      if (!job.finished && !job.cancelled) job.requeued.unshift(...task.positions.filter((p) => job.results[p] === undefined));
-    } else if (task.phase === "load") {
-      const failure = this.#loadDeath(job, w, reason, code);
+    const death: Death = { reason, code, lastError: w.lastError };
+    if (!intentional && !job.finished && !job.cancelled && task.phase === "load") {
+      const key = task.loading[0];
+      const file = job.scorers.find((s) => s.key === key)?.bundle.filename ?? "";
+      const failure = loadDeath(file, death, this);
       log.warn(`scorer worker ${w.id}: ${failure.message}`);
-      this.#failJob(job, failure);
-    } else {
-      const running = Math.max(0, task.running);
-      const runningPos = task.positions[running];
-      if (runningPos !== undefined && job.results[runningPos] === undefined) {
-        const traceId = job.traceIds[runningPos] as string;
-        const error = this.#callDeath(job, w, reason, code, traceId);
-        log.warn(`scorer worker ${w.id}: ${error.message}`);
-        const elapsed = task.running >= 0 ? performance.now() - task.runningSince : 0;
-        this.#record(job, runningPos, { ...errorScore(job.displayName, traceId, error), durationMs: elapsed });
-      }
-      const rest = task.positions.filter((p) => job.results[p] === undefined);
-      job.requeued.unshift(...rest);
+      if (key !== undefined) this.#flow.failKey(job, key, failure, null);
+    } else if (!intentional && !job.finished && !job.cancelled && task.phase === "score") {
+      this.#blameRunningCall(w, task, death);
     }
+    job.requeue(task.positions);
     this.#maybeFinish(job);
     this.#schedule();
   }
 
-  #callDeath(job: Job, w: PoolWorker, reason: KillReason | null, code: number, traceId: string): FeedbackError {
-    const who = `scorer "${job.displayName}"`;
-    const on = `on trace ${traceLabel(traceId)}`;
-    if (reason === "timeout") return { type: "TimeoutError", message: `${who} took longer than ${this.timeoutMs} ms ${on}; it was stopped`, stack: null };
-    if (w.lastError?.code === "ERR_WORKER_OUT_OF_MEMORY") {
-      return { type: "ResourceLimitError", message: `${who} exceeded the ${this.maxOldGenerationSizeMb} MB memory limit ${on}; it was stopped`, stack: null };
-    }
-    if (w.lastError) {
-      return { type: "WorkerCrashError", message: `${who} crashed its worker ${on}: ${w.lastError.message}`, stack: w.lastError.stack ?? null };
-    }
-    return { type: "ProcessExitError", message: `${who} called process.exit(${code}) ${on}; its worker was replaced`, stack: null };
-  }
-
-  #loadDeath(job: Job, w: PoolWorker, reason: KillReason | null, code: number): LoadFailure {
-    const file = job.bundle.filename;
-    const what = `loading ${path.basename(file)}`;
-    const base = { stack: null, file, line: null, column: null };
-    if (reason === "loadTimeout") return { ...base, type: "TimeoutError", message: `${what} took longer than ${this.loadTimeoutMs} ms; it was stopped` };
-    if (w.lastError?.code === "ERR_WORKER_OUT_OF_MEMORY") {
-      return { ...base, type: "ResourceLimitError", message: `${what} exceeded the ${this.maxOldGenerationSizeMb} MB memory limit; it was stopped` };
-    }
-    if (w.lastError) return { ...base, type: "WorkerCrashError", message: `${what} crashed its worker: ${w.lastError.message}`, stack: w.lastError.stack ?? null };
-    return { ...base, type: "ProcessExitError", message: `${what} called process.exit(${code})` };
+  /** The worker died during a call: that call gets the error (its duration is how long it ran). */
+  #blameRunningCall(w: PoolWorker, task: Task, death: Death): void {
+    const { job } = task;
+    const p = w.progress.read(task.batchId);
+    const index = p ? p.item : 0;
+    const call = p ? p.call : task.calls[0]?.[0];
+    const pos = task.positions[index];
+    const scorer = call === undefined ? undefined : job.scorers[call];
+    if (pos === undefined || call === undefined || !scorer || job.results[pos]?.[call] !== undefined) return;
+    const traceId = job.traceIds[pos] as string;
+    const error = callDeath(scorer.displayName, traceId, death, this);
+    log.warn(`scorer worker ${w.id}: ${error.message}`);
+    job.record(pos, call, errorScore(scorer.displayName, traceId, error, p ? Math.max(0, Date.now() - p.startedMs) : 0));
   }
 
   // ---- results ------------------------------------------------------------------------------
 
-  #record(job: Job, pos: number | undefined, result: TraceScore): void {
-    if (pos === undefined || job.finished || job.results[pos] !== undefined) return;
-    job.results[pos] = result;
-    job.done++;
-    this.#progress(job);
-    this.#maybeFinish(job);
-  }
-
-  #progress(job: Job): void {
-    try {
-      job.onProgress?.(job.done, job.traceIds.length);
-    } catch (err) {
-      log.warn("scorer run progress callback failed:", err);
-    }
-  }
-
-  /** The file could not be loaded: every trace without a result gets the load error. */
-  #failJob(job: Job, failure: LoadFailure): void {
-    if (job.finished || job.loadError) return;
-    job.loadError = failure;
-    const error: FeedbackError = { type: failure.type, message: failure.message, stack: failure.stack };
-    for (let pos = 0; pos < job.traceIds.length; pos++) {
-      if (job.results[pos] !== undefined) continue;
-      job.results[pos] = errorScore(job.displayName, job.traceIds[pos] as string, error);
-      job.done++;
-    }
-    job.requeued = [];
-    job.cursor = job.traceIds.length;
-    this.#progress(job);
-    this.#maybeFinish(job);
-    // Stop other workers still busy with this run.
-    for (const w of this.#workers) {
-      if (w.task?.job === job && !w.killReason) {
-        w.killReason = "cancel";
-        void w.worker.terminate();
-      }
-    }
-  }
-
-  #cancel(job: Job): void {
+  #cancel(job: PoolJob): void {
     if (job.finished || job.cancelled) return;
     job.cancelled = true;
     job.requeued = [];
-    for (const w of this.#workers) {
-      if (w.task?.job === job && !w.killReason) {
-        w.killReason = "cancel";
-        void w.worker.terminate();
-      }
-    }
+    for (const w of this.#workers) if (w.task?.job === job && !w.killReason) stopWorker(w, "cancel");
     this.#maybeFinish(job);
   }
 
-  #maybeFinish(job: Job): void {
+  /** Resolves the run when it is complete (or cancelled with nothing in flight). */
+  #maybeFinish(job: PoolJob, reporter: PoolWorker | null = null): void {
     if (job.finished) return;
-    const complete = job.done >= job.traceIds.length;
-    if (!complete && !(job.cancelled && job.inflight <= 0)) return;
-    job.finished = true;
-    job.removeAbortListener();
+    if (!job.complete && !(job.cancelled && job.inflight <= 0)) return;
+    job.finish();
     const i = this.#jobs.indexOf(job);
     if (i >= 0) this.#jobs.splice(i, 1);
-    const results = complete ? (job.results as TraceScore[]) : job.results.filter((r): r is TraceScore => r !== undefined);
-    job.resolve({ results, cancelled: job.cancelled && !complete, loadError: job.loadError });
+    // Every scorer failed to load: stop the other workers still loading or running for it.
+    if (job.allFailed) for (const w of this.#workers) if (w !== reporter && w.task?.job === job && !w.killReason) stopWorker(w, "cancel");
   }
 }
 
-function prepareOf(opts: PoolRunOptions): PrepareItem | null {
+function prepareOf(opts: RunCommon): PrepareItem | null {
   if (opts.prepareItem) return opts.prepareItem;
   const load = opts.loadTrace;
   if (!load) return null;
@@ -678,46 +367,4 @@ function prepareOf(opts: PoolRunOptions): PrepareItem | null {
     const detail = await load(traceId);
     return detail ? { traceId, detail } : null;
   };
-}
-
-function findExport(scorers: ExportedScorer[], name: string): ExportedScorer | null {
-  return scorers.find((s) => s.exportName === name) ?? scorers.find((s) => s.name === name) ?? null;
-}
-
-function errorScore(scorerName: string, traceId: string, error: FeedbackError): TraceScore {
-  const feedback: FeedbackResult = {
-    name: scorerName,
-    value: null,
-    rationale: null,
-    error,
-    metadata: {},
-    source: { type: "CODE", id: scorerName },
-  };
-  return { traceId, feedbacks: [feedback], durationMs: 0, logs: [] };
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-function forwardStream(stream: NodeJS.ReadableStream | null, prefix: string): void {
-  if (!stream) return;
-  stream.setEncoding("utf8");
-  let pending = "";
-  stream.on("data", (chunk: string) => {
-    pending += chunk;
-    let nl: number;
-    while ((nl = pending.indexOf("\n")) >= 0) {
-      const line = pending.slice(0, nl);
-      pending = pending.slice(nl + 1);
-      if (line.trim() !== "") log.info(`${prefix} ${line}`);
-    }
-    if (pending.length > 8_192) {
-      log.info(`${prefix} ${pending}`);
-      pending = "";
-    }
-  });
-  stream.on("end", () => {
-    if (pending.trim() !== "") log.info(`${prefix} ${pending}`);
-  });
 }

@@ -1,15 +1,20 @@
 /**
  * Messages between the scorer worker pool (workerPool.ts, server thread) and a scorer worker
- * (scorerWorker.ts, a worker_threads thread). Both sides import this file (types and one helper).
+ * (scorerWorker.ts, a worker_threads thread). Both sides import this file (types and helpers).
  *
  * A worker handles one message at a time, in order:
- *   pool → load  { key, code, filename }    → loaded { key, scorers } | loadFailed { key, error }
- *   pool → score { batchId, key, scorerName, items } → started × items.length, then scored
+ *   pool → load  { key, code, filename, keep }  → loaded { key, scorers } | loadFailed { key, error }
+ *   pool → score { batchId, calls, items }       → item × items.length, then scored
  *
- * `started` is sent before each item runs, so if the pool must kill the worker (timeout, memory
- * limit, process.exit) it knows which trace was running. It also carries the result of the item
- * before it (`previous`), so the items that finished before a kill are not lost or run twice.
- * `scored` carries every result of the batch, in item order.
+ * A batch runs several scorers (`calls`, each a loaded bundle and a scorer in it) on each item: the
+ * worker reads an item's trace ONCE and runs every call the item asks for on it. After each item it
+ * sends that item's results (`item`), so if the pool must kill the worker (timeout, memory limit,
+ * process.exit) the items that finished are neither lost nor run again; calls of the item that was
+ * running when it died are run again on a new worker, except the one that was running.
+ *
+ * Which call runs now is in shared memory (`WorkerInit.progress`, see {@link ProgressView}), not in
+ * messages: the worker writes the batch, item, call and the call's start time before each call, and
+ * the pool reads them when a call may have overrun its time limit or the worker died.
  */
 import type { FeedbackError, TraceScore } from "../../../protocol/scoring";
 import type { Assessment, TraceDetail } from "../../../protocol/model";
@@ -30,6 +35,8 @@ export interface LoadMessage {
   code: string;
   /** The scorer file: `__filename` of the module, and where its node_modules are looked up from. */
   filename: string;
+  /** Loaded bundles the next batch needs too: they become the most recent, so this load does not evict them. */
+  keep: string[];
 }
 
 /** A trace as a scorer sees it: the detail, plus its assessments (expectations become the scorer's `expectations`). */
@@ -49,6 +56,8 @@ export interface RowArgs {
  */
 export interface ScoreItem {
   traceId: string;
+  /** Indices into the batch's `calls` to run on this item (set by the pool). Default: every call. */
+  calls?: number[];
   detail?: ScorableTrace;
   args?: RowArgs;
   expectations?: Record<string, unknown>;
@@ -58,15 +67,27 @@ export interface ScoreItem {
 export interface WorkerInit {
   /** The store file the worker reads traces from (read-only), or null when items carry them. */
   dbPath: string | null;
+  /** PROGRESS_BYTES of shared memory: where the worker says which call runs now ({@link ProgressView}). */
+  progress: SharedArrayBuffer;
+}
+
+/** One scorer of a batch: a loaded bundle and the scorer in it. */
+export interface ScoreCall {
+  key: string;
+  /** An export name or a scorer name. */
+  scorerName: string;
 }
 
 export interface ScoreMessage {
   type: "score";
   batchId: number;
-  key: string;
-  /** An export name or a scorer name. */
-  scorerName: string;
+  calls: ScoreCall[];
   items: ScoreItem[];
+  /**
+   * Background work: the worker thread lowers its own scheduling priority to this nice value
+   * before the batch (Linux; a thread can only lower its priority, so it stays lowered).
+   */
+  nice?: number;
 }
 
 export type ToWorker = LoadMessage | ScoreMessage;
@@ -81,8 +102,10 @@ export interface LoadFailure extends FeedbackError {
 export type FromWorker =
   | { type: "loaded"; key: string; scorers: ExportedScorer[] }
   | { type: "loadFailed"; key: string; error: LoadFailure }
-  | { type: "started"; batchId: number; index: number; previous: TraceScore | null }
-  | { type: "scored"; batchId: number; results: TraceScore[] }
+  /** Item `index` is done: one result per call it ran, in its `calls` order. */
+  | { type: "item"; batchId: number; index: number; results: TraceScore[] }
+  /** Every item of the batch is done. */
+  | { type: "scored"; batchId: number }
   /** Output printed outside any scorer call (module top level, stray timers). */
   | { type: "log"; line: string };
 
@@ -91,6 +114,55 @@ export type FromWorker =
  * each batch). The pool mirrors this to know what each worker has.
  */
 export const MAX_LOADED_BUNDLES = 4;
+
+/**
+ * Records a loaded bundle the way both sides do, so the pool's view of a worker matches the
+ * worker: `keep` first become the most recent, then `key`; the oldest beyond MAX_LOADED_BUNDLES go.
+ */
+export function rememberLoaded<V>(loaded: Map<string, V>, key: string, value: V, keep: readonly string[]): void {
+  for (const k of keep) {
+    const v = loaded.get(k);
+    if (v === undefined || k === key) continue;
+    loaded.delete(k);
+    loaded.set(k, v);
+  }
+  loaded.delete(key);
+  loaded.set(key, value);
+  while (loaded.size > MAX_LOADED_BUNDLES) {
+    const oldest = loaded.keys().next().value;
+    if (oldest === undefined) break;
+    loaded.delete(oldest);
+  }
+}
+
+export const PROGRESS_BYTES = 24;
+
+/**
+ * The shared progress of one worker: batch id, item index and call index of the call running
+ * now, and when it started (Date.now()). Written by the worker before each call, read by the pool.
+ */
+export class ProgressView {
+  private readonly ints: Int32Array;
+  private readonly started: BigInt64Array;
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.ints = new Int32Array(buffer, 0, 4);
+    this.started = new BigInt64Array(buffer, 16, 1);
+  }
+
+  mark(batchId: number, item: number, call: number, nowMs: number): void {
+    Atomics.store(this.started, 0, BigInt(Math.floor(nowMs)));
+    Atomics.store(this.ints, 1, item);
+    Atomics.store(this.ints, 2, call);
+    Atomics.store(this.ints, 0, batchId);
+  }
+
+  /** The call running now, or null when the worker has not started a call of `batchId`. */
+  read(batchId: number): { item: number; call: number; startedMs: number } | null {
+    if (Atomics.load(this.ints, 0) !== batchId) return null;
+    return { item: Atomics.load(this.ints, 1), call: Atomics.load(this.ints, 2), startedMs: Number(Atomics.load(this.started, 0)) };
+  }
+}
 
 /** "tr-…" label of a trace id, as MLflow shows request ids. */
 export function traceLabel(traceId: string): string {
