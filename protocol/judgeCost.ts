@@ -10,6 +10,7 @@ import { z } from "zod";
 import { defineRequest } from "./descriptors";
 import { TraceSelection, type JudgeUsage } from "./scoring";
 
+/** The SDK's JudgeMetadataKey (sdk/judges/judge.ts), which stays zod-free; a unit test keeps the two equal. */
 export const JUDGE_META = {
   MODEL: "mlflow.judge.model",
   INPUT_TOKENS: "scorelens.judge.input_tokens",

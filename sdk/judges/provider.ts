@@ -6,10 +6,9 @@
  * process-wide concurrency cap (see limiter.ts). The API key is kept in a private field and is
  * removed from every error message (`redact`).
  */
-import { parseRetryAfter } from "../tracing/exporter";
 import { defaultJudgeModel, type JudgeModelConfig } from "./config";
 import { JudgeConfigError, JudgeModelError, JudgeTimeoutError } from "./errors";
-import { acquireJudgeSlot } from "./limiter";
+import { judgeBackoffMs, postJudgeRequest } from "./judgeHttp";
 
 export interface ChatMessage {
   role: "system" | "user" | "assistant";
@@ -134,37 +133,9 @@ export class OpenAICompatibleProvider implements ModelProvider {
   }
 
   async #attempt(body: string): Promise<AttemptResult> {
-    const release = await acquireJudgeSlot();
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.#timeoutMs);
-    try {
-      const response = await fetch(this.url, { method: "POST", headers: this.#headers(), body, signal: controller.signal });
-      const text = await response.text();
-      const status = response.status;
-      return {
-        ok: response.ok,
-        status,
-        retryable: status === 429 || status >= 500,
-        retryAfterMs: parseRetryAfter(response.headers.get("retry-after") ?? undefined),
-        body: text,
-        error: null,
-      };
-    } catch (error) {
-      const message = timedOut ? `no answer within ${this.#timeoutMs} ms` : error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ""}` : String(error);
-      return { ok: false, status: null, retryable: true, retryAfterMs: null, body: "", error: timedOut ? new JudgeTimeoutError(message, null, 0) : new Error(message) };
-    } finally {
-      clearTimeout(timer);
-      release();
-    }
-  }
-
-  #backoff(attempt: number): number {
-    const ceiling = Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** (attempt - 1));
-    return ceiling / 2 + Math.random() * (ceiling / 2);
+    const r = await postJudgeRequest(this.url, this.#headers(), body, this.#timeoutMs);
+    const status = r.status;
+    return { ...r, ok: status !== null && status >= 200 && status < 300, retryable: status === null || status === 429 || status >= 500 };
   }
 
   #failure(result: AttemptResult, attempts: number): JudgeModelError {
@@ -206,7 +177,7 @@ export class OpenAICompatibleProvider implements ModelProvider {
       const result = await this.#attempt(body);
       if (result.ok) return this.#parse(result.body, attempt);
       if (!result.retryable || attempt >= this.#maxAttempts) throw this.#failure(result, attempt);
-      const delay = result.retryAfterMs ?? this.#backoff(attempt);
+      const delay = result.retryAfterMs ?? judgeBackoffMs(attempt, this.#baseDelayMs, this.#maxDelayMs);
       if (delay > this.#maxDelayMs) {
         const error = this.#failure(result, attempt);
         error.message += ` (Retry-After ${Math.round(delay)} ms exceeds maxRetryDelayMs ${this.#maxDelayMs})`;

@@ -10,9 +10,8 @@
  * holds a slot of the process-wide concurrency cap (limiter.ts).
  */
 import type { LanguageModelChatParams } from "../../protocol/languageModel";
-import { parseRetryAfter } from "../tracing/exporter";
 import { JudgeConfigError, JudgeModelError, JudgeTimeoutError } from "./errors";
-import { acquireJudgeSlot } from "./limiter";
+import { judgeBackoffMs, postJudgeRequest, type JudgePostResult } from "./judgeHttp";
 import type { ChatCompletion, ChatMessage, ModelProvider } from "./provider";
 
 /** The SDK has no zod: these mirror protocol/languageModel.ts (a unit test checks they agree). */
@@ -105,13 +104,7 @@ function tokens(value: unknown): number | null {
   return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : null;
 }
 
-interface Attempt {
-  status: number | null;
-  body: string;
-  retryAfterMs: number | null;
-  /** Network error or timeout (status null). */
-  error: Error | null;
-}
+type Attempt = JudgePostResult;
 
 /** A model the user has in VS Code, reached through the ScoreLens server's bridge. See the module doc. */
 export class VSCodeLanguageModelProvider implements ModelProvider {
@@ -161,33 +154,14 @@ export class VSCodeLanguageModelProvider implements ModelProvider {
       const failure = this.#failure(result, attempt);
       const retryable = result.error !== null ? !(result.error instanceof JudgeTimeoutError) : failure.retryable;
       if (!retryable || attempt >= this.#maxAttempts) throw failure.error;
-      const ceiling = Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** (attempt - 1));
-      const delay = result.retryAfterMs ?? ceiling / 2 + Math.random() * (ceiling / 2);
+      const delay = result.retryAfterMs ?? judgeBackoffMs(attempt, this.#baseDelayMs, this.#maxDelayMs);
       if (delay > this.#maxDelayMs) throw failure.error;
       await sleep(delay);
     }
   }
 
-  async #attempt(url: string, token: string, body: string): Promise<Attempt> {
-    const release = await acquireJudgeSlot();
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.#timeoutMs);
-    try {
-      const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", [LM_TOKEN_HEADER]: token }, body, signal: controller.signal });
-      const text = await response.text();
-      return { status: response.status, body: text, retryAfterMs: parseRetryAfter(response.headers.get("retry-after") ?? undefined), error: null };
-    } catch (error) {
-      if (timedOut) return { status: null, body: "", retryAfterMs: null, error: new JudgeTimeoutError(`no answer within ${this.#timeoutMs} ms`, null, 0) };
-      const message = error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ""}` : String(error);
-      return { status: null, body: "", retryAfterMs: null, error: new Error(message) };
-    } finally {
-      clearTimeout(timer);
-      release();
-    }
+  #attempt(url: string, token: string, body: string): Promise<Attempt> {
+    return postJudgeRequest(url, { "content-type": "application/json", [LM_TOKEN_HEADER]: token }, body, this.#timeoutMs);
   }
 
   #failure(result: Attempt, attempts: number): { error: JudgeModelError; retryable: boolean } {

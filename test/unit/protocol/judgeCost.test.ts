@@ -67,3 +67,9 @@ test("one assessment's judge call: its trace (validated), model, tokens and cost
   assert.equal(judgeCallOf({ ...meta(1, 1, null), "scorelens.judge.trace_id": `tr-${TRACE.toUpperCase()}` })?.traceId, TRACE);
   assert.equal(judgeCallOf({ note: "code scorer" }), null);
 });
+
+test("the protocol's judge metadata keys are the SDK's (the SDK keeps its own copy to stay zod-free)", async () => {
+  const { JUDGE_META } = await import("../../../protocol/judgeCost");
+  const { JudgeMetadataKey } = await import("../../../sdk/judges/judge");
+  for (const [k, v] of Object.entries(JUDGE_META)) assert.equal(JudgeMetadataKey[k as keyof typeof JudgeMetadataKey], v, k);
+});
