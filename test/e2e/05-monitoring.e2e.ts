@@ -7,16 +7,14 @@
  * server's own HTTP API (what the SDK client uses).
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, afterEach, before, test } from "node:test";
 import type { Frame, Page } from "playwright-core";
-import { close, launch, lens, lensLine, openFile, openWorkbench, panelFrame, runCommand, shot, waitForStatus, WS_DIR, type Session } from "./workbench";
+import { close, launch, lens, lensLine, monitoringSettled, openFile, openWorkbench, panelFrame, registeredScorer, runCommand, sendAgentTraces, shot, waitForStatus, WS_DIR, type Session } from "./workbench";
 
 const OTLP_PORT = Number(process.env.OTLP_PORT ?? 4318);
 const API = `http://127.0.0.1:${OTLP_PORT}/scorelens/v1`;
-const ROOT = path.resolve(__dirname, "../..");
 const FILE = path.join(WS_DIR, "e2e-monitor-scorers.ts");
 const NAME = "helpful_answer";
 const SOURCE = `import { scorer } from "scorelens";
@@ -29,25 +27,6 @@ export const helpfulAnswer = scorer("${NAME}", async ({ outputs }: { outputs: un
 `;
 let session: Session;
 let page: Page;
-
-interface Registered {
-  name: string;
-  version: number;
-  sampleRate: number;
-  state: string;
-  backlog: number;
-  scoredCount: number;
-}
-
-function sendTraces(runs: number): void {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "examples/agent/runAgent.ts", "--runs", String(runs)], {
-    cwd: ROOT,
-    env: { ...process.env, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${OTLP_PORT}/v1/traces` },
-    encoding: "utf8",
-    timeout: 90_000,
-  });
-  assert.equal(r.status, 0, r.stderr);
-}
 
 const BUCKET_MS = 15_000;
 const BURSTS = 4;
@@ -66,24 +45,10 @@ async function sendBursts(): Promise<void> {
   }
 }
 
-async function registered(): Promise<Registered | null> {
-  const res = await fetch(`${API}/scorers`);
-  const body = (await res.json()) as { scorers: Registered[] };
-  return body.scorers.find((s) => s.name === NAME) ?? null;
-}
-
+const registered = () => registeredScorer(OTLP_PORT, NAME);
 /** Waits until the backlog is empty and the count has settled; returns the scored count. */
-async function settled(timeoutMs = 90_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  let last = -1;
-  while (Date.now() < deadline) {
-    const r = await registered();
-    if (r && r.backlog === 0 && r.scoredCount === last) return r.scoredCount;
-    last = r?.scoredCount ?? -1;
-    await page.waitForTimeout(1500);
-  }
-  throw new Error("monitoring did not settle");
-}
+const settled = (timeoutMs = 90_000) => monitoringSettled(page, OTLP_PORT, NAME, timeoutMs);
+const sendTraces = (runs: number) => sendAgentTraces(OTLP_PORT, runs);
 
 /** Waits for the newest backfill job to finish; returns its status. */
 async function backfillDone(timeoutMs = 120_000): Promise<string> {

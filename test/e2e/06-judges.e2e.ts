@@ -15,7 +15,7 @@ import { after, afterEach, before, test } from "node:test";
 import type { Frame, Page } from "playwright-core";
 import { hashUnit } from "../../server/monitoring/sampler";
 import { ScriptedOpenAI, type RecordedChatRequest, type ScriptedReply } from "../support/openaiScripted";
-import { clearNotifications, clearTraceFilter, close, filterTraces, launch, lens, lensLine, openFile, openWorkbench, panelFrame, runCommandRetrying, sendAgentTraces, shot, showScoreLensSidebar, waitForStatus, WS_DIR, type Session } from "./workbench";
+import { clearNotifications, clearTraceFilter, close, filterTraces, launch, lens, lensLine, monitoringSettled, openFile, openWorkbench, panelFrame, registeredScorer, runCommandRetrying, sendAgentTraces, shot, showScoreLensSidebar, waitForStatus, WS_DIR, type Session } from "./workbench";
 
 const OTLP_PORT = Number(process.env.OTLP_PORT ?? 4318);
 const API = `http://127.0.0.1:${OTLP_PORT}/scorelens/v1`;
@@ -124,32 +124,9 @@ async function postUnsafeTrace(traceId: string): Promise<void> {
   assert.equal(res.status, 200);
 }
 
-interface Registered {
-  name: string;
-  version: number;
-  sampleRate: number;
-  state: string;
-  backlog: number;
-  scoredCount: number;
-}
-
-async function registered(): Promise<Registered | null> {
-  const body = (await (await fetch(`${API}/scorers`)).json()) as { scorers: Registered[] };
-  return body.scorers.find((s) => s.name === "safety") ?? null;
-}
-
+const registered = () => registeredScorer(OTLP_PORT, "safety");
 /** Waits until the backlog is empty and the count has settled; returns the scored count. */
-async function settled(timeoutMs = 60_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  let last = -1;
-  while (Date.now() < deadline) {
-    const r = await registered();
-    if (r && r.backlog === 0 && r.scoredCount === last) return r.scoredCount;
-    last = r?.scoredCount ?? -1;
-    await page.waitForTimeout(1500);
-  }
-  throw new Error("monitoring did not settle");
-}
+const settled = (timeoutMs = 60_000) => monitoringSettled(page, OTLP_PORT, "safety", timeoutMs);
 
 before(async () => {
   await llm.start();

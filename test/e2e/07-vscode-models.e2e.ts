@@ -13,16 +13,14 @@
  * and rationales, and the assessments carry the model's id.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { after, afterEach, before, test } from "node:test";
 import type { Frame, Page } from "playwright-core";
-import { clearNotifications, close, launch, lens, openFile, openWorkbench, panelFrame, runCommand, shot, waitForStatus, WS_DIR, type Session } from "./workbench";
+import { clearNotifications, close, launch, lens, openFile, openWorkbench, panelFrame, runCommand, sendAgentTraces, shot, waitForStatus, WS_DIR, type Session } from "./workbench";
 
 const OTLP_PORT = Number(process.env.OTLP_PORT ?? 4318);
-const ROOT = path.resolve(__dirname, "../..");
 const FILE = path.join(WS_DIR, "e2e-vscode-judge.ts");
 const SETTINGS_DIR = path.join(WS_DIR, ".vscode");
 const SETTINGS = path.join(SETTINGS_DIR, "settings.json");
@@ -43,16 +41,6 @@ let session: Session;
 let page: Page;
 let settingsBefore: string | null = null;
 let settingsDirExisted = false;
-
-function sendTraces(runs: number): void {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "examples/agent/runAgent.ts", "--runs", String(runs)], {
-    cwd: ROOT,
-    env: { ...process.env, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${OTLP_PORT}/v1/traces` },
-    encoding: "utf8",
-    timeout: 90_000,
-  });
-  assert.equal(r.status, 0, r.stderr);
-}
 
 /** One trace whose answer the test model calls unsafe (it mentions a hammer). */
 async function postUnsafeTrace(): Promise<void> {
@@ -100,7 +88,7 @@ before(async () => {
   page = session.context.pages()[0] ?? (await session.context.newPage());
   await openWorkbench(page);
   await waitForStatus(page, new RegExp(`ScoreLens :${OTLP_PORT}\\b`));
-  sendTraces(12);
+  sendAgentTraces(OTLP_PORT, 12);
   await postUnsafeTrace();
 });
 

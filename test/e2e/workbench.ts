@@ -200,3 +200,32 @@ export function sendAgentTraces(otlpPort: number, runs: number): void {
   });
   if (r.status !== 0) throw new Error(`the example agent failed (${r.status ?? r.signal ?? "?"}): ${r.stderr}`);
 }
+
+/** A registered scorer as the server's HTTP API lists it (what the SDK client reads). */
+export interface RegisteredScorerState {
+  name: string;
+  version: number;
+  sampleRate: number;
+  state: string;
+  backlog: number;
+  scoredCount: number;
+}
+
+/** The registered scorer `name` from `GET /scorelens/v1/scorers` on the e2e OTLP port, or null. */
+export async function registeredScorer(otlpPort: number, name: string): Promise<RegisteredScorerState | null> {
+  const body = (await (await fetch(`http://127.0.0.1:${otlpPort}/scorelens/v1/scorers`)).json()) as { scorers: RegisteredScorerState[] };
+  return body.scorers.find((s) => s.name === name) ?? null;
+}
+
+/** Waits until scorer `name`'s backlog is empty and its scored count has settled; returns that count. */
+export async function monitoringSettled(page: Page, otlpPort: number, name: string, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let last = -1;
+  while (Date.now() < deadline) {
+    const r = await registeredScorer(otlpPort, name);
+    if (r && r.backlog === 0 && r.scoredCount === last) return r.scoredCount;
+    last = r?.scoredCount ?? -1;
+    await page.waitForTimeout(1500);
+  }
+  throw new Error("monitoring did not settle");
+}
